@@ -1,0 +1,2 @@
+export { CliError, CliErrorCode } from './errors.js';
+export { buildProgram } from './program.js';

@@ -1,0 +1,57 @@
+import type { TrafficRecord } from './traffic-record.js';
+
+/** A record in Akto's wire format: every field a string, headers and tag as JSON-encoded strings. */
+export interface WireRecord {
+  path: string;
+  requestHeaders: string;
+  responseHeaders: string;
+  method: string;
+  requestPayload: string;
+  responsePayload: string;
+  ip: string;
+  destIp?: string;
+  time: string;
+  statusCode: string;
+  type: string;
+  status: string;
+  akto_account_id: string;
+  akto_vxlan_id: string;
+  is_pending: string;
+  source: string;
+  direction?: string;
+  tag: string;
+}
+
+export interface WireBatch {
+  batchData: WireRecord[];
+}
+
+/** Converts one record to Akto's wire shape. Dependency-free: the extension bundle uses it. */
+export function toWireRecord(record: TrafficRecord): WireRecord {
+  const wire: WireRecord = {
+    path: record.path,
+    requestHeaders: JSON.stringify(record.requestHeaders),
+    responseHeaders: JSON.stringify(record.responseHeaders),
+    method: record.method,
+    requestPayload: record.requestPayload,
+    responsePayload: record.responsePayload,
+    ip: record.ip,
+    time: String(record.time),
+    statusCode: String(record.statusCode),
+    type: record.type,
+    status: record.status,
+    akto_account_id: record.accountId,
+    akto_vxlan_id: record.vxlanId,
+    is_pending: String(record.isPending),
+    source: record.source,
+    tag: JSON.stringify(record.tag),
+  };
+  if (record.destIp !== undefined) wire.destIp = record.destIp;
+  if (record.direction !== undefined) wire.direction = record.direction;
+  return wire;
+}
+
+/** Serialises records as the body of `POST /api/ingestData`. */
+export function encodeBatch(records: readonly TrafficRecord[]): string {
+  return JSON.stringify({ batchData: records.map(toWireRecord) } satisfies WireBatch);
+}
