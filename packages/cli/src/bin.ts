@@ -13,7 +13,9 @@ try {
     process.stderr.write(`tapline: ${error.message}\n`);
     process.exitCode = error.exitCode;
   } else {
-    process.stderr.write(`tapline: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `tapline: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -1,4 +1,11 @@
 import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
+import { registerFunctionAttach } from './commands/function-attach.js';
+import { registerFunctionDetach } from './commands/function-detach.js';
+import { registerLayerBuild } from './commands/layer-build.js';
+import { registerLayerPublish } from './commands/layer-publish.js';
+import { registerResolver } from './commands/resolver.js';
+import { registerServe } from './commands/serve.js';
 
 /**
  * The `tapline` command tree. Each sub-command lives in its own file under `commands/` and exports a
@@ -10,5 +17,12 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // command registrations (one line each):
+  registerLayerBuild(program);
+  registerServe(program);
+  registerLayerPublish(program);
+  registerFunctionAttach(program);
+  registerFunctionDetach(program);
+  registerResolver(program);
+  registerDemo(program);
   return program;
 }

@@ -1,1 +1,22 @@
-export {};
+export {
+  type FakeFunction,
+  FakeLambdaApi,
+  type FakeLayerVersion,
+  type InjectedFault,
+  type RecordedRequest,
+} from './fake-lambda-api.js';
+export {
+  type EventFixture,
+  FIXTURES_DIR,
+  fixturePath,
+  listEventFixtures,
+  loadAktoBatchFixture,
+  loadEventFixture,
+} from './fixtures.js';
+export {
+  type CollectorBatch,
+  type CollectorFault,
+  InMemoryCollector,
+  type InMemoryCollectorOptions,
+} from './in-memory-collector.js';
+export { selfSignedCert } from './self-signed-cert.js';

@@ -1,0 +1,89 @@
+import {
+  type ConfigFlags,
+  configFromFlagsAndEnv,
+  DEFAULT_CONFIG,
+  type RunningServer,
+  ServerError,
+  ServerErrorCode,
+  startServer,
+} from '@tapline/server';
+import type { Command } from 'commander';
+import { CliError, CliErrorCode } from '../errors.js';
+
+interface ServeFlags {
+  host?: string;
+  port?: string;
+  dataDir?: string;
+  insecure?: boolean;
+}
+
+/** `tapline serve`: ingestion, inventory engine, query API and dashboard in one process. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'Run ingestion (POST /api/ingestData), the inventory engine and the query API on an embedded store.',
+    )
+    .option('--host <host>', `address to bind (env TAPLINE_HOST, default ${DEFAULT_CONFIG.host})`)
+    .option(
+      '--port <port>',
+      `port to listen on, 0 for any free port (env TAPLINE_PORT, default ${DEFAULT_CONFIG.port})`,
+    )
+    .option(
+      '--data-dir <dir>',
+      `where the SQLite files live (env TAPLINE_DATA_DIR, default ${DEFAULT_CONFIG.dataDir})`,
+    )
+    .option('--insecure', 'allow unauthenticated ingestion on a non-loopback address (env TAPLINE_INSECURE)')
+    .action(async (flags: ServeFlags) => {
+      // Listen for signals before starting, so one that arrives during start-up still stops cleanly.
+      const signalled = waitForSignal();
+      const server = await startFromFlags(flags, process.env);
+      process.stdout.write(`tapline serving on ${server.url} (data in ${server.config.dataDir})\n`);
+      await signalled;
+      await server.close();
+    });
+}
+
+export async function startFromFlags(
+  flags: ServeFlags,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<RunningServer> {
+  try {
+    const configFlags: ConfigFlags = {};
+    if (flags.host !== undefined) configFlags.host = flags.host;
+    if (flags.port !== undefined) configFlags.port = flags.port;
+    if (flags.dataDir !== undefined) configFlags.dataDir = flags.dataDir;
+    if (flags.insecure === true) configFlags.insecure = true;
+    return await startServer(configFromFlagsAndEnv(configFlags, env));
+  } catch (error) {
+    if (
+      error instanceof ServerError &&
+      (error.code === ServerErrorCode.Config || error.code === ServerErrorCode.InsecureBind)
+    ) {
+      throw new CliError(CliErrorCode.Config, error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Resolves on the first SIGINT or SIGTERM, so the caller can drain and close the databases; a second
+ * signal forces the exit. The listeners stay installed: removing them would let a loader's own
+ * handler (tsx) conclude nobody handles the signal and kill the process mid-drain.
+ */
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (received) {
+        process.stderr.write(`tapline: ${signal} received again, exiting without draining\n`);
+        process.exit(130);
+      }
+      received = true;
+      process.stderr.write(`tapline: ${signal} received, stopping\n`);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,84 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FakeLambdaApi } from '@tapline/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { compatibleRuntimes, runLayerPublish } from '../src/commands/layer-publish.js';
+import type { CliError } from '../src/errors.js';
+import { fakeDeps } from './aws-test-helpers.js';
+
+let api: FakeLambdaApi;
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'tapline-publish-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  api = await FakeLambdaApi.start();
+});
+afterEach(async () => {
+  await api.close();
+});
+
+describe('tapline layer publish', () => {
+  it('builds the layer and publishes it with architecture and runtimes set, printing the version ARN', async () => {
+    const deps = fakeDeps(api.url);
+    const outDir = path.join(dir, 'arm');
+    const result = await runLayerPublish({ arch: 'arm64', layerName: 'tapline-extension', outDir }, deps);
+
+    expect(result.layerVersionArn).toBe('arn:aws:lambda:us-east-1:123456789012:layer:tapline-extension:1');
+    expect(deps.stdout.join('')).toBe(`${result.layerVersionArn}\n`);
+    const [publish] = api.writes();
+    expect(publish?.method).toBe('POST');
+    expect(publish?.path).toBe('/2018-10-31/layers/tapline-extension/versions');
+    const body = publish!.body as {
+      Content: { ZipFile: string };
+      CompatibleArchitectures: string[];
+      CompatibleRuntimes: string[];
+    };
+    expect(body.CompatibleArchitectures).toEqual(['arm64']);
+    expect(body.CompatibleRuntimes).toEqual(['nodejs18.x', 'nodejs20.x', 'nodejs22.x']);
+    expect(body.CompatibleRuntimes.some((r) => r.startsWith('provided'))).toBe(false);
+    // The uploaded bytes are the built zip (a zip starts with PK\x03\x04).
+    const zip = Buffer.from(body.Content.ZipFile, 'base64');
+    expect(zip.subarray(0, 4).toString('hex')).toBe('504b0304');
+    expect(zip.equals(await readFile(path.join(outDir, 'tapline-layer-arm64.zip')))).toBe(true);
+  });
+
+  it('publishes a given zip and prints JSON; versions increase', async () => {
+    const deps = fakeDeps(api.url);
+    const zipPath = path.join(dir, 'given.zip');
+    await import('node:fs/promises').then((fs) => fs.writeFile(zipPath, Buffer.from('PK\u0003\u0004fake')));
+    await runLayerPublish({ arch: 'x86_64', layerName: 'tl', outDir: dir, zip: zipPath }, deps);
+    deps.stdout.length = 0;
+    const second = await runLayerPublish(
+      { arch: 'x86_64', layerName: 'tl', outDir: dir, zip: zipPath, json: true },
+      deps,
+    );
+    expect(second.version).toBe(2);
+    expect(JSON.parse(deps.stdout.join(''))).toMatchObject({
+      layerVersionArn: 'arn:aws:lambda:us-east-1:123456789012:layer:tl:2',
+      arch: 'x86_64',
+      zipBytes: 8,
+    });
+  });
+
+  it('lists the AL2023 runtimes only when Node is shipped, never provided.*', () => {
+    expect(compatibleRuntimes(true)).toEqual(
+      expect.arrayContaining(['python3.12', 'java21', 'dotnet8', 'nodejs22.x']),
+    );
+    expect(compatibleRuntimes(true).length).toBeLessThanOrEqual(15);
+    expect(compatibleRuntimes(true).some((r) => r.startsWith('provided'))).toBe(false);
+  });
+
+  it('fails with a usage error when the zip does not exist', async () => {
+    const error = (await runLayerPublish(
+      { arch: 'x86_64', layerName: 'tl', outDir: dir, zip: path.join(dir, 'missing.zip') },
+      fakeDeps(api.url),
+    ).catch((e: unknown) => e)) as CliError;
+    expect(error.exitCode).toBe(2);
+    expect(api.writes()).toHaveLength(0);
+  });
+});
