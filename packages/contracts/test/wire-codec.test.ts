@@ -5,7 +5,7 @@ import { decodeWireRecord, encodeBatch, type TrafficRecord } from '../src/index.
 
 const fixture = JSON.parse(
   readFileSync(
-    fileURLToPath(new URL('../../../../shared/fixtures/ingest/akto-go-extension-batch.json', import.meta.url)),
+    fileURLToPath(new URL('../../testkit/fixtures/ingest/akto-go-extension-batch.json', import.meta.url)),
     'utf8',
   ),
 ) as { batchData: unknown[] };
