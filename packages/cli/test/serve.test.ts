@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,9 +32,9 @@ function runCli(args: string[], env: Record<string, string> = {}) {
   return { child, exited, firstLine, stderr: () => stderr };
 }
 
-function get(url: string): Promise<{ status: number; body: string }> {
+function get(url: string, agent?: Agent): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    request(url, (res) => {
+    request(url, { agent }, (res) => {
       let body = '';
       res.on('data', (part: Buffer) => {
         body += part.toString();
@@ -65,12 +65,15 @@ describe('tapline serve', () => {
     const line = await run.firstLine;
     const url = /^tapline serving on (http:\/\/127\.0\.0\.1:\d+) /.exec(line)?.[1];
     expect(url, line).toBeDefined();
-    const health = await get(`${url}/healthz`);
+    // A producer holding an idle keep-alive connection must not keep the server from stopping.
+    const agent = new Agent({ keepAlive: true });
+    const health = await get(`${url}/healthz`, agent);
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' });
     run.child.kill('SIGTERM');
     expect(await run.exited, run.stderr()).toBe(0);
     expect(run.stderr()).toContain('SIGTERM received');
+    agent.destroy();
   });
 
   it('takes its settings from the environment when flags are absent', async () => {

@@ -1,0 +1,201 @@
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { ServerError, ServerErrorCode } from './errors.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * `full`: every acknowledged batch survives power loss (fsync of the WAL on each commit).
+ * `normal`: in WAL mode survives a crash of the process but not of the machine.
+ */
+export type SyncLevel = 'full' | 'normal';
+
+/** How the inventory engine runs: in its own thread (default) or on the main event loop (tests, tiny setups). */
+export type WorkerMode = 'thread' | 'inline';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Absolute path of the directory holding the SQLite files. */
+  dataDir: string;
+  /** Empty: no ingestion auth. */
+  ingestTokens: readonly string[];
+  insecure: boolean;
+  /** Processed traffic is kept this long before it is pruned; 0 prunes as soon as it is processed. */
+  retentionHours: number;
+  /** Ingestion answers 503 while the engine is further behind than this many records. */
+  maxLagRecords: number;
+  logLevel: LogLevel;
+  sync: SyncLevel;
+  workerMode: WorkerMode;
+  /** Request body limit of `POST /api/ingestData`. */
+  maxBodyBytes: number;
+  /** Directory with the built dashboard; `null` when there is none to serve. */
+  dashboardDir: string | null;
+  /**
+   * V8 old-generation limit of the engine thread. Bounds memory (the engine's live state is about
+   * 15 KB per endpoint); raise it for inventories beyond ~15,000 endpoints.
+   */
+  engineHeapMb: number;
+}
+
+export const DEFAULT_CONFIG = {
+  host: '127.0.0.1',
+  port: 9091,
+  dataDir: './.tapline',
+  ingestTokens: [],
+  insecure: false,
+  retentionHours: 24,
+  maxLagRecords: 200_000,
+  logLevel: 'info',
+  sync: 'full',
+  workerMode: 'thread',
+  maxBodyBytes: 10 * 1024 * 1024,
+  dashboardDir: null,
+  engineHeapMb: 256,
+} as const satisfies ServerConfig;
+
+/** Raw flag values as the CLI parsed them (strings, or `true` for switches). */
+export interface ConfigFlags {
+  host?: string;
+  port?: string;
+  dataDir?: string;
+  insecure?: boolean;
+}
+
+/** Each setting: its CLI flag (if any) and environment variable, for messages and the README. */
+export const CONFIG_SOURCES = {
+  host: { flag: '--host', env: 'TAPLINE_HOST' },
+  port: { flag: '--port', env: 'TAPLINE_PORT' },
+  dataDir: { flag: '--data-dir', env: 'TAPLINE_DATA_DIR' },
+  insecure: { flag: '--insecure', env: 'TAPLINE_INSECURE' },
+  ingestTokens: { flag: undefined, env: 'TAPLINE_INGEST_TOKENS' },
+  retentionHours: { flag: undefined, env: 'TAPLINE_RETENTION_HOURS' },
+  maxLagRecords: { flag: undefined, env: 'TAPLINE_MAX_LAG_RECORDS' },
+  logLevel: { flag: undefined, env: 'TAPLINE_LOG_LEVEL' },
+  sync: { flag: undefined, env: 'TAPLINE_SYNC' },
+  dashboardDir: { flag: undefined, env: 'TAPLINE_DASHBOARD_DIR' },
+  engineHeapMb: { flag: undefined, env: 'TAPLINE_ENGINE_HEAP_MB' },
+} as const;
+
+function invalid(what: string, fix: string): never {
+  throw new ServerError(ServerErrorCode.Config, `${what}: ${fix}`);
+}
+
+function integerIn(source: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim()))
+    invalid(`${source}=${JSON.stringify(raw)}`, `expected an integer from ${min} to ${max}`);
+  const value = Number(raw);
+  if (value < min || value > max) invalid(`${source}=${raw}`, `expected an integer from ${min} to ${max}`);
+  return value;
+}
+
+function booleanValue(source: string, raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (value === '1' || value === 'true' || value === 'yes') return true;
+  if (value === '0' || value === 'false' || value === 'no' || value === '') return false;
+  return invalid(`${source}=${JSON.stringify(raw)}`, 'expected true or false');
+}
+
+function oneOf<T extends string>(source: string, raw: string, allowed: readonly T[]): T {
+  const value = raw.trim().toLowerCase();
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  return invalid(`${source}=${JSON.stringify(raw)}`, `expected one of ${allowed.join(', ')}`);
+}
+
+function label(key: keyof typeof CONFIG_SOURCES, fromFlag: boolean): string {
+  const source = CONFIG_SOURCES[key];
+  return fromFlag && source.flag !== undefined ? source.flag : source.env;
+}
+
+/** Parses CLI flags with environment fallbacks (flags win) into a partial config; throws naming what to fix. */
+export function configFromFlagsAndEnv(
+  flags: ConfigFlags,
+  env: Readonly<Record<string, string | undefined>>,
+): Partial<ServerConfig> {
+  const config: Partial<ServerConfig> = {};
+  const pick = (key: keyof typeof CONFIG_SOURCES, flag: string | undefined) => {
+    if (flag !== undefined) return { raw: flag, name: label(key, true) };
+    const fromEnv = env[CONFIG_SOURCES[key].env];
+    return fromEnv !== undefined && fromEnv !== '' ? { raw: fromEnv, name: label(key, false) } : undefined;
+  };
+  const host = pick('host', flags.host);
+  if (host) config.host = host.raw.trim();
+  const port = pick('port', flags.port);
+  if (port) config.port = integerIn(port.name, port.raw, 0, 65535);
+  const dataDir = pick('dataDir', flags.dataDir);
+  if (dataDir) config.dataDir = dataDir.raw;
+  if (flags.insecure === true) config.insecure = true;
+  else if (env.TAPLINE_INSECURE !== undefined)
+    config.insecure = booleanValue('TAPLINE_INSECURE', env.TAPLINE_INSECURE);
+  const tokens = env.TAPLINE_INGEST_TOKENS;
+  if (tokens !== undefined) {
+    config.ingestTokens = tokens
+      .split(',')
+      .map((token) => token.trim())
+      .filter((token) => token !== '');
+  }
+  const retention = env.TAPLINE_RETENTION_HOURS;
+  if (retention !== undefined && retention !== '') {
+    const value = Number(retention);
+    if (!Number.isFinite(value) || value < 0) {
+      invalid(`TAPLINE_RETENTION_HOURS=${JSON.stringify(retention)}`, 'expected a number of hours >= 0');
+    }
+    config.retentionHours = value;
+  }
+  const lag = env.TAPLINE_MAX_LAG_RECORDS;
+  if (lag !== undefined && lag !== '')
+    config.maxLagRecords = integerIn('TAPLINE_MAX_LAG_RECORDS', lag, 1, 1e9);
+  const level = env.TAPLINE_LOG_LEVEL;
+  if (level !== undefined && level !== '') config.logLevel = oneOf('TAPLINE_LOG_LEVEL', level, LOG_LEVELS);
+  const sync = env.TAPLINE_SYNC;
+  if (sync !== undefined && sync !== '')
+    config.sync = oneOf('TAPLINE_SYNC', sync, ['full', 'normal'] as const);
+  const heap = env.TAPLINE_ENGINE_HEAP_MB;
+  if (heap !== undefined && heap !== '')
+    config.engineHeapMb = integerIn('TAPLINE_ENGINE_HEAP_MB', heap, 64, 65536);
+  const dashboard = env.TAPLINE_DASHBOARD_DIR;
+  if (dashboard !== undefined && dashboard !== '') config.dashboardDir = resolve(dashboard);
+  return config;
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+/** Fills defaults, validates, and freezes. Refuses an open ingestion endpoint on a non-loopback address. */
+export function completeConfig(partial: Partial<ServerConfig>): Readonly<ServerConfig> {
+  const config: ServerConfig = { ...DEFAULT_CONFIG, ...stripUndefined(partial) };
+  if (config.host === '') invalid('--host / TAPLINE_HOST', 'must not be empty');
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
+    invalid(`--port / TAPLINE_PORT=${config.port}`, 'expected an integer from 0 to 65535');
+  }
+  if (config.dataDir.trim() === '') invalid('--data-dir / TAPLINE_DATA_DIR', 'must not be empty');
+  if (!(config.retentionHours >= 0)) invalid('TAPLINE_RETENTION_HOURS', 'expected a number of hours >= 0');
+  if (!(Number.isInteger(config.maxLagRecords) && config.maxLagRecords >= 1)) {
+    invalid('TAPLINE_MAX_LAG_RECORDS', 'expected an integer >= 1');
+  }
+  if (!(Number.isInteger(config.engineHeapMb) && config.engineHeapMb >= 64)) {
+    invalid('TAPLINE_ENGINE_HEAP_MB', 'expected an integer >= 64 (megabytes)');
+  }
+  if (config.ingestTokens.length === 0 && !config.insecure && !isLoopback(config.host)) {
+    throw new ServerError(
+      ServerErrorCode.InsecureBind,
+      `refusing to accept unauthenticated traffic on ${config.host}: set TAPLINE_INGEST_TOKENS, ` +
+        'bind to 127.0.0.1, or pass --insecure (TAPLINE_INSECURE=true) if that is really intended',
+    );
+  }
+  return Object.freeze({
+    ...config,
+    dataDir: resolve(config.dataDir),
+    ingestTokens: Object.freeze([...config.ingestTokens]),
+  });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+}

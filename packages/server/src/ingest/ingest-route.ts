@@ -1,0 +1,102 @@
+import { decodeWireRecord, type TrafficRecord } from '@tapline/contracts';
+import type { FastifyInstance } from 'fastify';
+import { ServerErrorCode } from '../errors.js';
+import { HttpError } from '../http-error.js';
+import type { ServerMetrics } from '../metrics.js';
+import type { GroupCommitter } from './group-commit.js';
+import { jsonErrorPosition } from './json-error-position.js';
+import { createTokenCheck } from './token-auth.js';
+
+export interface IngestRouteOptions {
+  committer: GroupCommitter;
+  metrics: ServerMetrics;
+  tokens: readonly string[];
+  maxBodyBytes: number;
+  maxLagRecords: number;
+  /** Called after records were committed, to wake the engine. */
+  onAppended: () => void;
+}
+
+export interface IngestReply {
+  success: true;
+  accepted: number;
+  rejected: { index: number; error: string }[];
+}
+
+const RETRY_AFTER_SECONDS = '1';
+
+/** `POST /api/ingestData`, wire-compatible with Akto's collector; acknowledges only durably stored records. */
+export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOptions): Promise<void> {
+  const checkToken = options.tokens.length > 0 ? createTokenCheck(options.tokens) : undefined;
+
+  // Only this scope parses bodies; Fastify enforces the limit while streaming and answers 413.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: options.maxBodyBytes },
+    (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const text = body as string;
+        const position = /position \d+/.test(reason) ? -1 : jsonErrorPosition(text);
+        const where =
+          position < 0 ? '' : ` at position ${position}${position >= text.length ? ' (end of body)' : ''}`;
+        done(new HttpError(400, ServerErrorCode.BadRequest, `malformed JSON${where}: ${reason}`), undefined);
+      }
+    },
+  );
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (checkToken !== undefined && !checkToken(request.headers)) {
+      throw new HttpError(401, ServerErrorCode.Unauthorized, 'missing or invalid ingestion token');
+    }
+    if (options.metrics.lag > options.maxLagRecords) {
+      options.metrics.throttled += 1;
+      reply.header('retry-after', RETRY_AFTER_SECONDS);
+      throw new HttpError(
+        503,
+        ServerErrorCode.Overloaded,
+        `the inventory engine is ${options.metrics.lag} records behind; retry later`,
+      );
+    }
+  });
+
+  app.post('/api/ingestData', async (request, reply) => {
+    const body = request.body as unknown;
+    const batch =
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? (body as { batchData?: unknown }).batchData
+        : undefined;
+    if (!Array.isArray(batch)) {
+      throw new HttpError(400, ServerErrorCode.BadRequest, 'expected a JSON object with a "batchData" array');
+    }
+    const records: TrafficRecord[] = [];
+    const rejected: IngestReply['rejected'] = [];
+    for (let index = 0; index < batch.length; index++) {
+      const decoded = decodeWireRecord(batch[index]);
+      if (decoded.ok) records.push(decoded.record);
+      else rejected.push({ index, error: decoded.error });
+    }
+    options.metrics.rejected += rejected.length;
+    if (records.length === 0 && rejected.length > 0) {
+      return reply.status(422).send({ success: false, accepted: 0, rejected });
+    }
+    if (records.length > 0) {
+      try {
+        await options.committer.append(records);
+      } catch (error) {
+        // Nothing of this batch is acknowledged; the producer should send it again.
+        request.log.error({ err: error }, 'storing a batch failed');
+        reply.header('retry-after', RETRY_AFTER_SECONDS);
+        throw new HttpError(503, ServerErrorCode.Storage, 'the batch could not be stored; retry later', {
+          cause: error,
+        });
+      }
+      options.metrics.accepted += records.length;
+      options.onAppended();
+    }
+    return { success: true, accepted: records.length, rejected } satisfies IngestReply;
+  });
+}

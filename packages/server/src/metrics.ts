@@ -1,0 +1,72 @@
+/** Process-local counters and gauges exported at `GET /metrics`. */
+export class ServerMetrics {
+  accepted = 0;
+  rejected = 0;
+  /** Batches refused with 503 because the engine lagged. */
+  throttled = 0;
+  processed = 0;
+  filtered = 0;
+  headSeq = 0;
+  checkpoint = 0;
+  endpoints = 0;
+  /** Errors reported by the inventory worker (the loop retries or skips the offending record). */
+  workerErrors = 0;
+
+  get lag(): number {
+    return Math.max(0, this.headSeq - this.checkpoint);
+  }
+
+  /** Prometheus text exposition format 0.0.4. */
+  render(): string {
+    const lines: string[] = [];
+    const metric = (name: string, type: 'counter' | 'gauge', help: string, value: number) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
+    };
+    metric(
+      'tapline_records_accepted_total',
+      'counter',
+      'Records durably stored by POST /api/ingestData.',
+      this.accepted,
+    );
+    metric('tapline_records_rejected_total', 'counter', 'Records rejected as invalid.', this.rejected);
+    metric(
+      'tapline_batches_throttled_total',
+      'counter',
+      'Batches refused with 503 because the engine lagged.',
+      this.throttled,
+    );
+    metric(
+      'tapline_records_processed_total',
+      'counter',
+      'Records applied by the inventory engine.',
+      this.processed,
+    );
+    metric(
+      'tapline_records_filtered_total',
+      'counter',
+      'Processed records skipped by the inventory filters.',
+      this.filtered,
+    );
+    metric(
+      'tapline_inventory_lag_records',
+      'gauge',
+      'Stored records not yet applied by the engine.',
+      this.lag,
+    );
+    metric('tapline_inventory_endpoints', 'gauge', 'Endpoints in the inventory.', this.endpoints);
+    metric('tapline_traffic_log_head_seq', 'gauge', 'Seq of the last stored record.', this.headSeq);
+    metric(
+      'tapline_inventory_checkpoint_seq',
+      'gauge',
+      'Seq of the last record applied by the engine.',
+      this.checkpoint,
+    );
+    metric(
+      'tapline_inventory_errors_total',
+      'counter',
+      'Errors reported by the inventory worker.',
+      this.workerErrors,
+    );
+    return `${lines.join('\n')}\n`;
+  }
+}

@@ -1,0 +1,79 @@
+import type { EndpointRow, HourlyCountRow, ParameterRow, SampleRow } from '@tapline/inventory';
+import type { CollectionListing } from '../ports.js';
+
+/** Epoch seconds → ISO 8601. */
+export const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
+
+export function collectionDto(row: CollectionListing) {
+  return {
+    id: row.id,
+    name: row.name,
+    host: row.host,
+    tags: row.tags,
+    endpoints: row.endpoints,
+    sensitiveParams: row.sensitiveParams,
+    authTypes: row.authTypes,
+    firstSeen: iso(row.firstSeen),
+    lastSeen: iso(row.lastSeen),
+  };
+}
+
+export function endpointDto(row: EndpointRow) {
+  return {
+    id: row.id,
+    collectionId: row.collectionId,
+    method: row.method,
+    path: row.path,
+    authTypes: row.authTypes,
+    sensitive: row.sensitive,
+    statusCodes: row.statusCodes,
+    calls: row.calls,
+    firstSeen: iso(row.firstSeen),
+    lastSeen: iso(row.lastSeen),
+    ...(row.graphql === undefined ? {} : { graphql: row.graphql }),
+  };
+}
+
+export function parameterDto(row: ParameterRow) {
+  return {
+    id: row.id,
+    location: row.location,
+    status: row.status,
+    in: row.in,
+    name: row.name,
+    types: row.types,
+    sensitive: row.sensitive,
+    firstSeen: iso(row.firstSeen),
+    lastSeen: iso(row.lastSeen),
+    count: row.count,
+    examples: row.examples,
+  };
+}
+
+export function sampleDto(row: SampleRow) {
+  return { seq: row.seq, time: iso(row.time), request: row.request, response: row.response };
+}
+
+export function hourlyDto(row: HourlyCountRow) {
+  return { hour: iso(row.hour), calls: row.calls };
+}
+
+/** Response shapes of the query API, for clients written in TypeScript. */
+export type CollectionDto = ReturnType<typeof collectionDto>;
+export type EndpointDto = ReturnType<typeof endpointDto>;
+export type ParameterDto = ReturnType<typeof parameterDto>;
+export type SampleDto = ReturnType<typeof sampleDto>;
+export type HourlyDto = ReturnType<typeof hourlyDto>;
+export interface CollectionsResponse {
+  collections: CollectionDto[];
+}
+export interface EndpointsResponse {
+  endpoints: EndpointDto[];
+  total: number;
+}
+export interface EndpointDetailResponse {
+  endpoint: EndpointDto;
+  parameters: ParameterDto[];
+  samples: SampleDto[];
+  hourly: HourlyDto[];
+}

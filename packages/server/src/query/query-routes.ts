@@ -1,0 +1,101 @@
+import { AUTH_TYPES, type AuthType, buildOpenApiDocument, type SensitiveClass } from '@tapline/inventory';
+import type { FastifyInstance } from 'fastify';
+import { ServerErrorCode } from '../errors.js';
+import { HttpError } from '../http-error.js';
+import type { EndpointFilter, InventoryQueries } from '../ports.js';
+import { collectionDto, endpointDto, hourlyDto, parameterDto, sampleDto } from './dto.js';
+
+const SENSITIVE_CLASSES: readonly SensitiveClass[] = [
+  'EMAIL',
+  'SSN',
+  'CREDIT_CARD',
+  'VIN',
+  'PHONE_NUMBER',
+  'ADDRESS',
+  'JWT',
+  'IP_ADDRESS',
+  'SECRET',
+];
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 500;
+
+type Query = Record<string, string | undefined>;
+
+function badRequest(message: string): never {
+  throw new HttpError(400, ServerErrorCode.BadRequest, message);
+}
+
+function positiveInt(query: Query, name: string, fallback: number, max: number): number {
+  const raw = query[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+    badRequest(`${name}: expected an integer from 1 to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(query: Query, name: string, allowed: readonly T[]): T | undefined {
+  const raw = query[name];
+  if (raw === undefined || raw === '') return undefined;
+  const upper = raw.toUpperCase();
+  if (!(allowed as readonly string[]).includes(upper))
+    badRequest(`${name}: expected one of ${allowed.join(', ')}`);
+  return upper as T;
+}
+
+function notFound(what: string, id: string): never {
+  throw new HttpError(404, ServerErrorCode.NotFound, `no ${what} with id ${JSON.stringify(id)}`);
+}
+
+export function parseEndpointFilter(query: Query): EndpointFilter {
+  const filter: EndpointFilter = {
+    page: positiveInt(query, 'page', 1, 1_000_000),
+    pageSize: positiveInt(query, 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+  };
+  if (query.search !== undefined && query.search !== '') filter.search = query.search;
+  if (query.method !== undefined && query.method !== '') filter.method = query.method;
+  const sensitive = oneOf(query, 'sensitive', SENSITIVE_CLASSES);
+  if (sensitive !== undefined) filter.sensitive = sensitive;
+  const auth = oneOf<AuthType>(query, 'auth', AUTH_TYPES);
+  if (auth !== undefined) filter.auth = auth;
+  return filter;
+}
+
+/** The JSON query API the dashboard and other tools read. */
+export async function queryRoutes(
+  app: FastifyInstance,
+  options: { queries: InventoryQueries },
+): Promise<void> {
+  const { queries } = options;
+
+  app.get('/api/collections', async () => ({
+    collections: (await queries.listCollections()).map(collectionDto),
+  }));
+
+  app.get<{ Params: { id: string }; Querystring: Query }>(
+    '/api/collections/:id/endpoints',
+    async (request) => {
+      const result = await queries.listEndpoints(request.params.id, parseEndpointFilter(request.query));
+      if (result === undefined) notFound('collection', request.params.id);
+      return { endpoints: result.endpoints.map(endpointDto), total: result.total };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/endpoints/:id', async (request) => {
+    const detail = await queries.getEndpoint(request.params.id);
+    if (detail === undefined) notFound('endpoint', request.params.id);
+    return {
+      endpoint: endpointDto(detail.endpoint),
+      parameters: detail.parameters.map(parameterDto),
+      samples: detail.samples.map(sampleDto),
+      hourly: detail.hourly.map(hourlyDto),
+    };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/collections/:id/openapi.json', async (request) => {
+    const source = await queries.collectionForOpenApi(request.params.id);
+    if (source === undefined) notFound('collection', request.params.id);
+    const serverUrl = source.collection.host === null ? undefined : `https://${source.collection.host}`;
+    return buildOpenApiDocument({ ...source, ...(serverUrl === undefined ? {} : { serverUrl }) });
+  });
+}

@@ -1,0 +1,70 @@
+import { type Kysely, sql } from 'kysely';
+
+/** JSON columns hold arrays/objects serialised with JSON.stringify. Times are epoch seconds. */
+export interface InventoryDatabase {
+  meta: { key: string; value: number };
+  collections: {
+    id: string;
+    name: string;
+    host: string | null;
+    tags: string;
+    first_seen: number;
+    last_seen: number;
+  };
+  endpoints: {
+    id: string;
+    collection_id: string;
+    method: string;
+    path: string;
+    auth_types: string;
+    sensitive: string;
+    status_codes: string;
+    calls: number;
+    first_seen: number;
+    last_seen: number;
+    graphql: string | null;
+  };
+  parameters: {
+    id: string;
+    endpoint_id: string;
+    location: string;
+    status: number | null;
+    in_: string;
+    name: string;
+    types: string;
+    sensitive: string;
+    first_seen: number;
+    last_seen: number;
+    count: number;
+    examples: string;
+  };
+  /** The endpoint's current samples as one JSON array: one row write per changed endpoint per commit. */
+  samples: { endpoint_id: string; samples: string };
+  hourly: { endpoint_id: string; hour: number; calls: number };
+}
+
+const STATEMENTS = [
+  sql`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)`,
+  sql`CREATE TABLE IF NOT EXISTS collections (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, host TEXT, tags TEXT NOT NULL,
+    first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL)`,
+  sql`CREATE TABLE IF NOT EXISTS endpoints (
+    id TEXT PRIMARY KEY, collection_id TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
+    auth_types TEXT NOT NULL, sensitive TEXT NOT NULL, status_codes TEXT NOT NULL, calls INTEGER NOT NULL,
+    first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, graphql TEXT)`,
+  sql`CREATE INDEX IF NOT EXISTS endpoints_by_collection ON endpoints (collection_id, path, method)`,
+  sql`CREATE TABLE IF NOT EXISTS parameters (
+    id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, location TEXT NOT NULL, status INTEGER, in_ TEXT NOT NULL,
+    name TEXT NOT NULL, types TEXT NOT NULL, sensitive TEXT NOT NULL, first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL, count INTEGER NOT NULL, examples TEXT NOT NULL)`,
+  sql`CREATE INDEX IF NOT EXISTS parameters_by_endpoint ON parameters (endpoint_id)`,
+  sql`CREATE TABLE IF NOT EXISTS samples (endpoint_id TEXT PRIMARY KEY, samples TEXT NOT NULL)`,
+  sql`CREATE TABLE IF NOT EXISTS hourly (
+    endpoint_id TEXT NOT NULL, hour INTEGER NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (endpoint_id, hour))`,
+];
+
+export async function migrateInventory(db: Kysely<InventoryDatabase>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const statement of STATEMENTS) await statement.execute(trx);
+  });
+}

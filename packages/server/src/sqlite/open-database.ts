@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { SyncLevel } from '../config.js';
+import { ServerError, ServerErrorCode } from '../errors.js';
+
+/** The traffic log and the inventory live in separate files so the ingest writer and the engine never share a write lock (except for pruning). */
+export const TRAFFIC_DB_FILE = 'traffic.db';
+export const INVENTORY_DB_FILE = 'inventory.db';
+
+export interface OpenedDatabase<Schema> {
+  sqlite: Database.Database;
+  db: Kysely<Schema>;
+  /** Closes Kysely and the connection (Kysely alone leaves it open if it never ran a query). */
+  close(): Promise<void>;
+}
+
+export function databasePath(dataDir: string, file: string): string {
+  return join(dataDir, file);
+}
+
+/** Opens one SQLite file in WAL mode with the chosen durability level. */
+export function openDatabase<Schema>(
+  dataDir: string,
+  file: string,
+  sync: SyncLevel,
+  options: { readonly?: boolean } = {},
+): OpenedDatabase<Schema> {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const sqlite = new Database(databasePath(dataDir, file), { readonly: options.readonly === true });
+    if (options.readonly !== true) sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+    // The other connection may hold the single write lock for a moment (a commit or a prune chunk).
+    sqlite.pragma('busy_timeout = 10000');
+    sqlite.pragma('foreign_keys = OFF');
+    sqlite.pragma('cache_size = -32000');
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const close = async () => {
+      await db.destroy();
+      if (sqlite.open) sqlite.close();
+    };
+    return { sqlite, db, close };
+  } catch (error) {
+    throw new ServerError(
+      ServerErrorCode.Storage,
+      `cannot open ${databasePath(dataDir, file)}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

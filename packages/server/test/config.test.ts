@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { completeConfig, configFromFlagsAndEnv, DEFAULT_CONFIG } from '../src/config.js';
+
+describe('server configuration', () => {
+  it('uses the documented defaults', () => {
+    const config = completeConfig({});
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 9091, sync: 'full', ingestTokens: [] });
+    expect(config.dataDir.endsWith('.tapline')).toBe(true);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('lets flags win over the environment, and parses every variable', () => {
+    const partial = configFromFlagsAndEnv(
+      { port: '8080', insecure: true },
+      {
+        TAPLINE_HOST: '0.0.0.0',
+        TAPLINE_PORT: '1234',
+        TAPLINE_DATA_DIR: '/tmp/x',
+        TAPLINE_INGEST_TOKENS: ' a , b ,,',
+        TAPLINE_RETENTION_HOURS: '0.5',
+        TAPLINE_MAX_LAG_RECORDS: '10',
+        TAPLINE_LOG_LEVEL: 'WARN',
+        TAPLINE_SYNC: 'normal',
+        TAPLINE_ENGINE_HEAP_MB: '512',
+      },
+    );
+    expect(completeConfig(partial)).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      dataDir: '/tmp/x',
+      insecure: true,
+      ingestTokens: ['a', 'b'],
+      retentionHours: 0.5,
+      maxLagRecords: 10,
+      logLevel: 'warn',
+      sync: 'normal',
+      engineHeapMb: 512,
+    });
+  });
+
+  it('names the flag or variable and what to fix', () => {
+    expect(() => configFromFlagsAndEnv({ port: '99999' }, {})).toThrow(
+      '--port=99999: expected an integer from 0 to 65535',
+    );
+    expect(() => configFromFlagsAndEnv({}, { TAPLINE_SYNC: 'sometimes' })).toThrow(
+      'TAPLINE_SYNC="sometimes": expected one of full, normal',
+    );
+    expect(() => configFromFlagsAndEnv({}, { TAPLINE_RETENTION_HOURS: '-1' })).toThrow(
+      'TAPLINE_RETENTION_HOURS',
+    );
+    expect(() => configFromFlagsAndEnv({}, { TAPLINE_INSECURE: 'maybe' })).toThrow('TAPLINE_INSECURE');
+  });
+
+  it('refuses open ingestion on a non-loopback address unless tokens or --insecure', () => {
+    expect(() => completeConfig({ host: '0.0.0.0' })).toThrow(/TAPLINE_INGEST_TOKENS.*--insecure/);
+    expect(completeConfig({ host: '0.0.0.0', ingestTokens: ['t'] }).host).toBe('0.0.0.0');
+    expect(completeConfig({ host: '0.0.0.0', insecure: true }).host).toBe('0.0.0.0');
+    expect(completeConfig({ host: '::1' }).host).toBe('::1');
+    expect(DEFAULT_CONFIG.maxBodyBytes).toBe(10 * 1024 * 1024);
+  });
+});

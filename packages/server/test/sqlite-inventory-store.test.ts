@@ -1,0 +1,189 @@
+import type { InventoryChanges } from '@tapline/inventory';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteInventoryQueries } from '../src/sqlite/sqlite-inventory-queries.js';
+import { SqliteInventoryStore } from '../src/sqlite/sqlite-inventory-store.js';
+import { makeTempDir } from './support/temp-dir.js';
+
+function changes(overrides: Partial<InventoryChanges> = {}): InventoryChanges {
+  return {
+    checkpoint: 5,
+    collections: [
+      {
+        id: 'c1',
+        name: 'shop.example.com',
+        host: 'shop.example.com',
+        tags: { service: 'lambda' },
+        firstSeen: 100,
+        lastSeen: 200,
+      },
+    ],
+    endpoints: [
+      {
+        id: 'e1',
+        collectionId: 'c1',
+        method: 'GET',
+        path: '/orders/INTEGER',
+        authTypes: ['BEARER'],
+        sensitive: ['EMAIL'],
+        statusCodes: [200],
+        calls: 4,
+        firstSeen: 100,
+        lastSeen: 200,
+      },
+      {
+        id: 'e2',
+        collectionId: 'c1',
+        method: 'POST',
+        path: '/graphql/mutation/createOrder',
+        authTypes: ['API_KEY'],
+        sensitive: [],
+        statusCodes: [200],
+        calls: 1,
+        firstSeen: 150,
+        lastSeen: 150,
+        graphql: { operationType: 'mutation', field: 'createOrder' },
+      },
+    ],
+    parameters: [
+      {
+        id: 'p1',
+        endpointId: 'e1',
+        location: 'response',
+        status: 200,
+        in: 'body',
+        name: 'customer#email',
+        types: ['EMAIL'],
+        sensitive: ['EMAIL'],
+        firstSeen: 100,
+        lastSeen: 200,
+        count: 4,
+        examples: ['****'],
+      },
+      {
+        id: 'p2',
+        endpointId: 'e1',
+        location: 'request',
+        status: null,
+        in: 'path',
+        name: 'orders',
+        types: ['INTEGER_32'],
+        sensitive: [],
+        firstSeen: 100,
+        lastSeen: 200,
+        count: 4,
+        examples: ['17'],
+      },
+    ],
+    hourly: [{ endpointId: 'e1', hour: 0, calls: 4 }],
+    samples: [
+      {
+        endpointId: 'e1',
+        samples: [
+          {
+            endpointId: 'e1',
+            seq: 4,
+            time: 200,
+            request: { method: 'GET', path: '/orders/17', headers: {}, body: '', ip: '1.2.3.4' },
+            response: { statusCode: 200, headers: {}, body: '{}' },
+          },
+        ],
+      },
+    ],
+    removedEndpointIds: [],
+    filtered: 0,
+    processed: 5,
+    ...overrides,
+  };
+}
+
+describe('SqliteInventoryStore and SqliteInventoryQueries', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function open() {
+    const temp = makeTempDir();
+    cleanups.push(temp.remove);
+    const store = await SqliteInventoryStore.open(temp.dir, 'full');
+    cleanups.push(() => store.close());
+    const queries = await SqliteInventoryQueries.open(temp.dir, 'full');
+    cleanups.push(() => queries.close());
+    return { store, queries, dir: temp.dir };
+  }
+
+  it('commits changes with the checkpoint and loads them back as a snapshot', async () => {
+    const { store, dir } = await open();
+    expect(await store.checkpoint()).toBe(0);
+    await store.commit(changes());
+    const reopened = await SqliteInventoryStore.open(dir, 'full');
+    cleanups.push(() => reopened.close());
+    const snapshot = await reopened.loadSnapshot();
+    expect(snapshot.checkpoint).toBe(5);
+    expect(snapshot.collections).toEqual(changes().collections);
+    expect(snapshot.endpoints.sort((a, b) => a.id.localeCompare(b.id))).toEqual(changes().endpoints);
+    expect(snapshot.parameters.sort((a, b) => a.id.localeCompare(b.id))).toEqual(changes().parameters);
+    expect(snapshot.samples).toEqual(changes().samples[0]?.samples);
+    expect(snapshot.hourly).toEqual(changes().hourly);
+  });
+
+  it('upserts rows, replaces sample lists and deletes removed endpoints with what hangs off them', async () => {
+    const { store } = await open();
+    await store.commit(changes());
+    const base = changes();
+    await store.commit(
+      changes({
+        checkpoint: 9,
+        collections: [],
+        endpoints: [{ ...base.endpoints[0]!, calls: 9 }],
+        parameters: [],
+        hourly: [{ endpointId: 'e1', hour: 0, calls: 9 }],
+        samples: [{ endpointId: 'e1', samples: [] }],
+        removedEndpointIds: ['e2'],
+      }),
+    );
+    const snapshot = await store.loadSnapshot();
+    expect(snapshot.checkpoint).toBe(9);
+    expect(snapshot.endpoints.map((row) => [row.id, row.calls])).toEqual([['e1', 9]]);
+    expect(snapshot.hourly).toEqual([{ endpointId: 'e1', hour: 0, calls: 9 }]);
+    expect(snapshot.samples).toEqual([]);
+    expect(await store.endpointCount()).toBe(1);
+  });
+
+  it('answers the query API shapes with filters and pagination', async () => {
+    const { store, queries } = await open();
+    await store.commit(changes());
+    const [collection] = await queries.listCollections();
+    expect(collection).toMatchObject({
+      id: 'c1',
+      endpoints: 2,
+      sensitiveParams: 1,
+      authTypes: ['API_KEY', 'BEARER'],
+    });
+    const page = { page: 1, pageSize: 50 };
+    expect((await queries.listEndpoints('c1', page))?.total).toBe(2);
+    expect(
+      (await queries.listEndpoints('c1', { ...page, search: 'ORDERS/int' }))?.endpoints.map((e) => e.id),
+    ).toEqual(['e1']);
+    expect(
+      (await queries.listEndpoints('c1', { ...page, method: 'post' }))?.endpoints.map((e) => e.id),
+    ).toEqual(['e2']);
+    expect(
+      (await queries.listEndpoints('c1', { ...page, sensitive: 'EMAIL' }))?.endpoints.map((e) => e.id),
+    ).toEqual(['e1']);
+    expect(
+      (await queries.listEndpoints('c1', { ...page, auth: 'API_KEY' }))?.endpoints.map((e) => e.id),
+    ).toEqual(['e2']);
+    const second = await queries.listEndpoints('c1', { page: 2, pageSize: 1 });
+    expect(second?.total).toBe(2);
+    expect(second?.endpoints).toHaveLength(1);
+    expect(await queries.listEndpoints('nope', page)).toBeUndefined();
+    const detail = await queries.getEndpoint('e1');
+    expect(detail?.parameters.map((p) => p.id)).toEqual(['p2', 'p1']);
+    expect(detail?.samples).toHaveLength(1);
+    expect(await queries.getEndpoint('nope')).toBeUndefined();
+    const openapi = await queries.collectionForOpenApi('c1');
+    expect(openapi?.endpoints).toHaveLength(2);
+    expect(openapi?.parameters).toHaveLength(2);
+  });
+});
