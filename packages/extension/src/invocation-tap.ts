@@ -1,0 +1,219 @@
+import type { IncomingMessage } from 'node:http';
+import type { HeaderMap, TrafficRecord } from '@tapline/contracts';
+import { ByteCapture } from './byte-capture.js';
+import { mapEvent } from './event-mapping/index.js';
+import type { Logger } from './logger.js';
+import { buildRecord } from './record-builder.js';
+import { mapResult } from './response-mapping.js';
+import type { ProxyTap } from './runtime-proxy.js';
+
+/** Buffered events and responses are JSON envelopes: keep them whole (Lambda caps them at 6 MB) so they parse. */
+const ENVELOPE_CAP = 6 * 1024 * 1024 + 64 * 1024;
+/** Bound on request ids remembered as finished, for an INVOKE event that arrives after the response. */
+const FINISHED_MEMORY = 256;
+
+export interface InvocationTapOptions {
+  enabled: boolean;
+  functionName: string;
+  maxBodyBytes: number;
+  sampleRate: number;
+  maskHeaders: ReadonlySet<string>;
+  log: Logger;
+  /** Receives each mirrored record, off the response path. */
+  onRecord: (record: TrafficRecord) => void;
+  random?: () => number;
+}
+
+interface InvocationState {
+  event: ByteCapture;
+  time: number;
+  deadlineMs: number;
+  delivered: boolean;
+  result?: { kind: 'response' | 'error'; capture: ByteCapture; req: IncomingMessage };
+}
+
+function headerMap(raw: string[]): HeaderMap {
+  const out: HeaderMap = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    out[name] = out[name] === undefined ? raw[i + 1]! : `${out[name]}, ${raw[i + 1]!}`;
+  }
+  return out;
+}
+
+/**
+ * Keeps per-request-id state (several invocations may be in flight), turns captured bytes into records
+ * after the runtime's result has been forwarded, and tells the event loop when an invocation is done.
+ */
+export class InvocationTap implements ProxyTap {
+  private readonly inflight = new Map<string, InvocationState>();
+  /** Request id → when its result was forwarded (performance.now()). */
+  private readonly finished = new Map<string, number>();
+  private readonly forwardedAt = new Map<string, number>();
+  /** Results forwarded but not yet both mapped and acknowledged by the upstream. */
+  private readonly completing = new Map<string, { record?: TrafficRecord | null; status?: number }>();
+  private readonly waiters = new Map<string, ((forwardedAt: number | undefined) => void)[]>();
+  private readonly random: () => number;
+  /** Told how many bytes each invocation captured (memory housekeeping). */
+  onLargeBody: ((bytes: number) => void) | undefined;
+
+  constructor(private readonly options: InvocationTapOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  get inflightCount(): number {
+    return this.inflight.size;
+  }
+
+  eventStarted(requestId: string, upstreamRes: IncomingMessage): ByteCapture | undefined {
+    this.finished.delete(requestId);
+    if (!this.options.enabled) return undefined;
+    this.sweep();
+    if (this.options.sampleRate < 1 && this.random() >= this.options.sampleRate) return undefined;
+    const deadline = Number(upstreamRes.headers['lambda-runtime-deadline-ms']);
+    const state: InvocationState = {
+      event: new ByteCapture(Math.max(ENVELOPE_CAP, this.options.maxBodyBytes)),
+      time: Math.floor(Date.now() / 1000),
+      deadlineMs: Number.isFinite(deadline) && deadline > 0 ? deadline : Date.now() + 15 * 60_000,
+      delivered: false,
+    };
+    this.inflight.set(requestId, state);
+    return state.event;
+  }
+
+  eventDelivered(requestId: string): void {
+    const state = this.inflight.get(requestId);
+    if (state !== undefined) state.delivered = true;
+  }
+
+  resultStarted(
+    requestId: string,
+    kind: 'response' | 'error',
+    req: IncomingMessage,
+  ): ByteCapture | undefined {
+    const state = this.inflight.get(requestId);
+    if (state === undefined || state.result !== undefined) return undefined;
+    const streaming = /streaming/i.test(String(req.headers['lambda-runtime-function-response-mode'] ?? ''));
+    // A streamed body is the payload itself (no envelope to parse), so it is capped at the mirrored size.
+    const cap = streaming ? this.options.maxBodyBytes : Math.max(ENVELOPE_CAP, this.options.maxBodyBytes);
+    state.result = { kind, capture: new ByteCapture(cap), req };
+    return state.result.capture;
+  }
+
+  resultForwarded(requestId: string, kind: 'response' | 'error', _req: IncomingMessage): void {
+    this.forwardedAt.set(requestId, performance.now());
+    const state = this.inflight.get(requestId);
+    this.inflight.delete(requestId);
+    if (state?.result === undefined || state.result.kind !== kind) {
+      this.finish(requestId);
+      return;
+    }
+    const pending: { record?: TrafficRecord | null; status?: number } = {};
+    this.completing.set(requestId, pending);
+    this.onLargeBody?.(state.event.total + state.result!.capture.total);
+    // Off the response path: the runtime's bytes are already on their way upstream.
+    setImmediate(() => {
+      try {
+        pending.record = this.toRecord(state);
+      } catch (error) {
+        pending.record = null;
+        this.options.log.warnLimited('mapping-error', 'could not map an invocation; not mirrored', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      this.complete(requestId);
+    });
+  }
+
+  resultAcknowledged(requestId: string, status: number): void {
+    const pending = this.completing.get(requestId);
+    if (pending === undefined) return;
+    pending.status = status;
+    this.complete(requestId);
+  }
+
+  /** Mirrors a result once it is mapped and the Runtime API accepted it (a rejected result never reached the caller). */
+  private complete(requestId: string): void {
+    const pending = this.completing.get(requestId);
+    if (pending === undefined || pending.status === undefined) return;
+    if (pending.record === undefined) return;
+    this.completing.delete(requestId);
+    if (pending.record !== null) {
+      if (pending.status >= 200 && pending.status < 300) this.options.onRecord(pending.record);
+      else
+        this.options.log.debug('result rejected upstream; not mirrored', {
+          requestId,
+          status: pending.status,
+        });
+    }
+    this.finish(requestId);
+  }
+
+  /**
+   * Resolves once the result of `requestId` has been forwarded and mirrored, or at `deadlineMs`, with
+   * the `performance.now()` at which the result was forwarded (undefined when it never was).
+   */
+  waitForResult(requestId: string, deadlineMs: number): Promise<number | undefined> {
+    if (this.finished.has(requestId)) return Promise.resolve(this.finished.get(requestId));
+    if (!this.options.enabled) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(undefined), Math.max(0, deadlineMs - Date.now()));
+      const list = this.waiters.get(requestId) ?? [];
+      list.push(done);
+      this.waiters.set(requestId, list);
+      function done(forwardedAt: number | undefined): void {
+        clearTimeout(timer);
+        resolve(forwardedAt);
+      }
+    });
+  }
+
+  private finish(requestId: string): void {
+    const at = this.forwardedAt.get(requestId) ?? performance.now();
+    this.forwardedAt.delete(requestId);
+    this.finished.set(requestId, at);
+    if (this.finished.size > FINISHED_MEMORY) {
+      const oldest = this.finished.keys().next().value;
+      if (oldest !== undefined) this.finished.delete(oldest);
+    }
+    const list = this.waiters.get(requestId);
+    if (list !== undefined) {
+      this.waiters.delete(requestId);
+      for (const done of list) done(at);
+    }
+  }
+
+  /** Forgets invocations whose deadline passed without a result (a crashed runtime). */
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, state] of this.inflight) {
+      if (state.deadlineMs + 1000 < now) {
+        this.inflight.delete(id);
+        this.finish(id);
+      }
+    }
+  }
+
+  private toRecord(state: InvocationState): TrafficRecord {
+    const { options } = this;
+    const result = state.result!;
+    const eventText = state.event.bytes().toString('utf8');
+    const request = mapEvent(eventText, options.functionName);
+    if (state.event.truncated) request.originalBytes = state.event.total;
+    const response = mapResult({
+      kind: result.kind,
+      body: result.capture.bytes(),
+      requestHeaders: headerMap(result.req.rawHeaders),
+      trailers: headerMap(result.req.rawTrailers),
+      eventKind: request.kind,
+      ...(request.fieldName !== undefined ? { fieldName: request.fieldName } : {}),
+    });
+    if (result.capture.truncated) response.originalBytes = result.capture.total;
+    return buildRecord(request, response, {
+      functionName: options.functionName,
+      maxBodyBytes: options.maxBodyBytes,
+      maskHeaders: options.maskHeaders,
+      time: state.time,
+    });
+  }
+}

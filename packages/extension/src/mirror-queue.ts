@@ -1,0 +1,193 @@
+import { encodeBatch, type TrafficRecord } from '@tapline/contracts';
+import type { CollectorClient, SendResult } from './collector-client.js';
+import type { Logger } from './logger.js';
+
+export interface MirrorQueueOptions {
+  client: CollectorClient;
+  log: Logger;
+  batchSize: number;
+  lingerMs: number;
+  maxRecords: number;
+  maxBytes: number;
+  /** Per-request timeout of background (linger/size-triggered) sends. */
+  backgroundTimeoutMs: number;
+  /** Consecutive failures that open the circuit, and how long it stays open. */
+  breakerThreshold?: number;
+  breakerCooldownMs?: number;
+  now?: () => number;
+}
+
+export interface QueueStats {
+  queued: number;
+  queuedBytes: number;
+  sent: number;
+  dropped: number;
+  failedBatches: number;
+}
+
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+function recordBytes(r: TrafficRecord): number {
+  return r.requestPayload.length + r.responsePayload.length + r.path.length + 512;
+}
+
+/**
+ * A bounded queue of records with batching. Overflow drops the oldest records and counts them;
+ * a circuit breaker makes a dead collector cost nothing after a few failures, probing again later.
+ */
+export class MirrorQueue {
+  private records: TrafficRecord[] = [];
+  /** When the oldest queued record arrived (undefined while empty). */
+  private oldestAt: number | undefined;
+  private bytes = 0;
+  private inFlight: Promise<SendResult> | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private consecutiveFailures = 0;
+  private openUntil = 0;
+  private readonly stats = { sent: 0, dropped: 0, failedBatches: 0 };
+  private readonly now: () => number;
+  private readonly threshold: number;
+  private readonly cooldownMs: number;
+
+  constructor(private readonly options: MirrorQueueOptions) {
+    this.now = options.now ?? Date.now;
+    this.threshold = options.breakerThreshold ?? 3;
+    this.cooldownMs = options.breakerCooldownMs ?? 30_000;
+  }
+
+  getStats(): QueueStats {
+    return { queued: this.records.length, queuedBytes: this.bytes, ...this.stats };
+  }
+
+  /** True when a batch is full or its oldest record has waited the linger time. */
+  isDue(): boolean {
+    if (this.records.length === 0) return false;
+    if (this.records.length >= this.options.batchSize || this.bytes >= MAX_BATCH_BYTES) return true;
+    return this.oldestAt !== undefined && this.now() - this.oldestAt >= this.options.lingerMs;
+  }
+
+  push(record: TrafficRecord): void {
+    if (this.records.length === 0) this.oldestAt = this.now();
+    this.records.push(record);
+    this.bytes += recordBytes(record);
+    this.trim();
+    if (this.records.length >= this.options.batchSize) {
+      void this.sendOne(this.options.backgroundTimeoutMs);
+    } else if (this.lingerTimer === undefined && this.options.lingerMs > 0) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = undefined;
+        if (this.records.length > 0) void this.sendOne(this.options.backgroundTimeoutMs);
+      }, this.options.lingerMs);
+      this.lingerTimer.unref();
+    }
+  }
+
+  /**
+   * Sends what is pending, spending at most `budgetMs`. What is not sent stays queued for the next
+   * boundary. Never throws.
+   */
+  async flush(budgetMs: number): Promise<void> {
+    const deadline = this.now() + budgetMs;
+    while (this.records.length > 0 || this.inFlight !== undefined) {
+      const remaining = deadline - this.now();
+      if (remaining <= 0 || this.breakerOpen()) return;
+      // A send outliving the budget is not aborted (that would duplicate what a slow collector
+      // still stores): it finishes in the background under its own timeout.
+      const send = this.inFlight ?? this.sendOne(this.options.backgroundTimeoutMs);
+      const result = await raceTimeout(send, remaining);
+      if (result === undefined || result.kind === 'retryable') return;
+    }
+  }
+
+  private breakerOpen(): boolean {
+    return this.consecutiveFailures >= this.threshold && this.now() < this.openUntil;
+  }
+
+  private trim(): void {
+    let dropped = 0;
+    while (
+      this.records.length > 1 &&
+      (this.records.length > this.options.maxRecords || this.bytes > this.options.maxBytes)
+    ) {
+      const old = this.records.shift()!;
+      this.bytes -= recordBytes(old);
+      dropped += 1;
+    }
+    if (dropped > 0) {
+      this.stats.dropped += dropped;
+      this.options.log.warnLimited('queue-drop', 'mirror queue full: dropped oldest records', {
+        droppedTotal: this.stats.dropped,
+        maxRecords: this.options.maxRecords,
+        maxBytes: this.options.maxBytes,
+      });
+    }
+  }
+
+  private sendOne(timeoutMs: number): Promise<SendResult> {
+    if (this.inFlight !== undefined) return this.inFlight;
+    if (this.breakerOpen()) return Promise.resolve({ kind: 'retryable', reason: 'circuit-open' });
+    // Bounded by count and by size: the collector takes at most 10 MB per request, and a big batch
+    // would cost the extension several copies of itself in memory while being encoded.
+    let take = 0;
+    let size = 0;
+    while (take < this.records.length && take < this.options.batchSize) {
+      size += recordBytes(this.records[take]!);
+      if (take > 0 && size > MAX_BATCH_BYTES) break;
+      take += 1;
+    }
+    const batch = this.records.splice(0, take);
+    if (this.records.length === 0) this.oldestAt = undefined;
+    for (const r of batch) this.bytes -= recordBytes(r);
+    const send = this.options.client.send(Buffer.from(encodeBatch(batch)), timeoutMs).then((result) => {
+      this.inFlight = undefined;
+      this.settle(batch, result);
+      return result;
+    });
+    this.inFlight = send;
+    return send;
+  }
+
+  private settle(batch: TrafficRecord[], result: SendResult): void {
+    const { log } = this.options;
+    if (result.kind === 'ok') {
+      if (this.consecutiveFailures >= this.threshold) log.info('collector reachable again');
+      this.consecutiveFailures = 0;
+      this.stats.sent += batch.length;
+      return;
+    }
+    this.consecutiveFailures += 1;
+    if (this.consecutiveFailures >= this.threshold) this.openUntil = this.now() + this.cooldownMs;
+    log.warnLimited(`collector-${result.reason}`, 'mirrored batch not delivered', {
+      reason: result.reason,
+      outcome: result.kind,
+      ...(result.status !== undefined ? { status: result.status } : {}),
+      records: batch.length,
+    });
+    if (result.kind === 'retryable') {
+      // Back to the front, still bounded: the oldest go first if there is no room.
+      this.records.unshift(...batch);
+      this.oldestAt ??= this.now();
+      for (const r of batch) this.bytes += recordBytes(r);
+      this.trim();
+    } else {
+      this.stats.failedBatches += 1;
+      this.stats.dropped += batch.length;
+    }
+  }
+}
+
+function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
+  });
+}

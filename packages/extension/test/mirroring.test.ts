@@ -1,0 +1,236 @@
+import { InMemoryCollector, listEventFixtures, loadEventFixture } from '@tapline/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningExtension, startExtension } from '../src/extension.js';
+import { createLogger } from '../src/logger.js';
+import { FakeRuntimeApi, header, rawRequest } from './helpers/fake-runtime-api.js';
+import { FIXTURE_SCENARIOS } from './helpers/fixture-scenarios.js';
+
+const quiet = createLogger({ level: 'error', write: () => {} });
+const FN = 'orders-api';
+
+describe('mirroring through the event loop (fake Runtime API)', () => {
+  let api: FakeRuntimeApi;
+  let collector: InMemoryCollector;
+  let ext: RunningExtension;
+  let proxy: string;
+
+  beforeAll(async () => {
+    api = await FakeRuntimeApi.start();
+    collector = await InMemoryCollector.start({ token: 'secret-token' });
+    ext = await startExtension({
+      env: {
+        AWS_LAMBDA_RUNTIME_API: api.hostPort,
+        AKTO_MIRRORING_URL: collector.url,
+        TAPLINE_INGEST_TOKEN: 'secret-token',
+        AWS_LAMBDA_FUNCTION_NAME: FN,
+        TAPLINE_BATCH_LINGER_MS: '60000',
+      },
+      listenPort: 0,
+      logger: quiet,
+    });
+    proxy = `127.0.0.1:${ext.proxyPort}`;
+    await api.registered;
+  });
+  afterAll(async () => {
+    await ext.stop(0);
+    await api.close();
+    await collector.close();
+  });
+
+  async function runInvocation(
+    event: Buffer | string,
+    respond: (id: string) => Promise<unknown>,
+  ): Promise<number> {
+    const inv = api.invoke(event);
+    const next = await rawRequest(proxy, { method: 'GET', path: '/2018-06-01/runtime/invocation/next' });
+    expect(header(next.rawHeaders, 'Lambda-Runtime-Aws-Request-Id')).toBe(inv.requestId);
+    await respond(inv.requestId);
+    await inv.result;
+    return inv.cycle;
+  }
+
+  it('registers as "tapline" for INVOKE and SHUTDOWN', () => {
+    expect(api.registrations[0]).toEqual({ name: 'tapline', body: '{"events":["INVOKE","SHUTDOWN"]}' });
+  });
+
+  it('covers every fixture event', () => {
+    expect(FIXTURE_SCENARIOS.map((s) => s.fixture).sort()).toEqual(listEventFixtures());
+  });
+
+  for (const scenario of FIXTURE_SCENARIOS) {
+    it(`mirrors ${scenario.fixture} field by field, flushed before the next invocation`, async () => {
+      collector.clear();
+      const fixture = loadEventFixture(scenario.fixture);
+      await runInvocation(fixture.bytes, (id) =>
+        rawRequest(proxy, {
+          method: 'POST',
+          path: `/2018-06-01/runtime/invocation/${id}/response`,
+          headers: { 'content-type': 'application/json' },
+          body: scenario.response,
+        }),
+      );
+      // The boundary flush happened before the extension called event/next: the record is already there.
+      expect(collector.records).toHaveLength(1);
+      expect(collector.decodeErrors).toEqual([]);
+      scenario.checkRequest(collector.records[0]!, FN);
+      scenario.checkResponse(collector.records[0]!);
+      const batch = collector.batches[0]!;
+      expect(batch.headers.authorization).toBe('secret-token');
+      expect(batch.headers['x-api-key']).toBe('secret-token');
+      const wire = batch.rawRecords[0] as Record<string, unknown>;
+      expect(wire).toMatchObject({
+        akto_account_id: '1000000',
+        akto_vxlan_id: '0',
+        is_pending: 'false',
+        source: 'MIRRORING',
+      });
+      for (const value of Object.values(wire)) expect(typeof value).toBe('string');
+    });
+  }
+
+  it('does not mirror a result the Runtime API rejected (the caller never saw it)', async () => {
+    collector.clear();
+    api.rejectResultsWith = 413;
+    try {
+      const inv = api.invoke('{"big":true}');
+      await rawRequest(proxy, { method: 'GET', path: '/2018-06-01/runtime/invocation/next' });
+      const res = await rawRequest(proxy, {
+        method: 'POST',
+        path: `/2018-06-01/runtime/invocation/${inv.requestId}/response`,
+        body: 'x'.repeat(1000),
+      });
+      expect(res.status).toBe(413);
+      await inv.cycle;
+      expect(collector.records).toHaveLength(0);
+    } finally {
+      api.rejectResultsWith = undefined;
+    }
+  });
+
+  it('mirrors /error invocations with status 500 and the error body', async () => {
+    collector.clear();
+    const body = '{"errorMessage":"no such order","errorType":"NotFound","stackTrace":[]}';
+    await runInvocation(loadEventFixture('apigw-rest-v1').bytes, (id) =>
+      rawRequest(proxy, {
+        method: 'POST',
+        path: `/2018-06-01/runtime/invocation/${id}/error`,
+        headers: { 'Lambda-Runtime-Function-Error-Type': 'NotFound', 'content-type': 'application/json' },
+        body,
+      }),
+    );
+    const [record] = collector.records;
+    expect(record?.statusCode).toBe(500);
+    expect(record?.status).toBe('Internal Server Error');
+    expect(record?.responsePayload).toBe(body);
+    expect(record?.responseHeaders['lambda-runtime-function-error-type']).toBe('NotFound');
+    expect(record?.path).toBe('/users/42?expand=orders&limit=10');
+  });
+});
+
+describe('settings: sampling, masking, truncation, disabled mirroring', () => {
+  it('masks configured headers, truncates large bodies with a marker, and sends nothing at sample rate 0', async () => {
+    const api = await FakeRuntimeApi.start();
+    const collector = await InMemoryCollector.start();
+    const ext = await startExtension({
+      env: {
+        AWS_LAMBDA_RUNTIME_API: api.hostPort,
+        AKTO_MIRRORING_URL: collector.url,
+        TAPLINE_MASK_HEADERS: 'authorization, x-api-key',
+        TAPLINE_MAX_BODY_BYTES: '16',
+      },
+      listenPort: 0,
+      logger: quiet,
+    });
+    const proxy = `127.0.0.1:${ext.proxyPort}`;
+    try {
+      await api.registered;
+      const inv = api.invoke(loadEventFixture('apigw-rest-v1').bytes);
+      await rawRequest(proxy, { method: 'GET', path: '/2018-06-01/runtime/invocation/next' });
+      await rawRequest(proxy, {
+        method: 'POST',
+        path: `/2018-06-01/runtime/invocation/${inv.requestId}/response`,
+        body: JSON.stringify({ statusCode: 200, headers: { 'x-api-key': 'k-123' }, body: 'x'.repeat(100) }),
+      });
+      await inv.cycle;
+      const [r] = collector.records;
+      expect(r?.requestHeaders.Authorization).toBe('Bearer ****');
+      expect(r?.responseHeaders['x-api-key']).toBe('****');
+      expect(r?.responsePayload).toBe(`${'x'.repeat(16)}…[truncated by tapline: 100 bytes]`);
+    } finally {
+      await ext.stop(0);
+      await api.close();
+      await collector.close();
+    }
+  });
+
+  it('proxies but mirrors nothing when the URL is unset, and says so once', async () => {
+    const api = await FakeRuntimeApi.start();
+    const lines: string[] = [];
+    const ext = await startExtension({
+      env: { AWS_LAMBDA_RUNTIME_API: api.hostPort, LRAP_LISTENER_PORT: 'not-a-port' },
+      listenPort: 0,
+      logger: createLogger({ write: (l) => lines.push(l) }),
+    });
+    try {
+      await api.registered;
+      for (let i = 0; i < 3; i += 1) {
+        const inv = api.invoke('{"x":1}');
+        const next = await rawRequest(`127.0.0.1:${ext.proxyPort}`, {
+          method: 'GET',
+          path: '/2018-06-01/runtime/invocation/next',
+        });
+        expect(next.body.toString()).toBe('{"x":1}');
+        await rawRequest(`127.0.0.1:${ext.proxyPort}`, {
+          method: 'POST',
+          path: `/2018-06-01/runtime/invocation/${inv.requestId}/response`,
+          body: 'ok',
+        });
+        await inv.cycle;
+      }
+      expect(ext.stats()).toBeUndefined();
+      expect(lines.filter((l) => l.includes('mirroring disabled'))).toHaveLength(1);
+      expect(lines.filter((l) => l.includes('LRAP_LISTENER_PORT'))).toHaveLength(1);
+      expect(lines.filter((l) => l.includes('tapline extension started'))).toHaveLength(1);
+    } finally {
+      await ext.stop(0);
+      await api.close();
+    }
+  });
+
+  it('flushes what is pending on SHUTDOWN and ends the loop', async () => {
+    const api = await FakeRuntimeApi.start();
+    const collector = await InMemoryCollector.start({ fault: { kind: 'slow', ms: 150 } });
+    const ext = await startExtension({
+      env: {
+        AWS_LAMBDA_RUNTIME_API: api.hostPort,
+        AKTO_MIRRORING_URL: collector.url,
+        TAPLINE_FLUSH_TIMEOUT_MS: '20',
+      },
+      listenPort: 0,
+      logger: quiet,
+    });
+    try {
+      await api.registered;
+      const inv = api.invoke('[1]');
+      await rawRequest(`127.0.0.1:${ext.proxyPort}`, {
+        method: 'GET',
+        path: '/2018-06-01/runtime/invocation/next',
+      });
+      await rawRequest(`127.0.0.1:${ext.proxyPort}`, {
+        method: 'POST',
+        path: `/2018-06-01/runtime/invocation/${inv.requestId}/response`,
+        body: '[2]',
+      });
+      await inv.cycle; // the 20 ms budget is too short for a 150 ms collector: the record stays queued
+      expect(collector.records).toHaveLength(0);
+      api.shutdown(Date.now() + 2000);
+      expect(await ext.done).toBe('shutdown');
+      expect(collector.records).toHaveLength(1);
+      expect(collector.records[0]?.requestPayload).toBe('[1]');
+    } finally {
+      await ext.stop(0);
+      await api.close();
+      await collector.close();
+    }
+  });
+});
