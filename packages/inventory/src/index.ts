@@ -1,1 +1,11 @@
-export {};
+export * from './classify-value.js';
+export * from './collection-key.js';
+export * from './detect-auth.js';
+export * from './errors.js';
+export * from './flatten.js';
+export * from './graphql-operations.js';
+export * from './inventory-engine.js';
+export * from './inventory-types.js';
+export * from './masking.js';
+export * from './openapi-document.js';
+export * from './template-path.js';

@@ -159,6 +159,8 @@ export interface InventoryChanges {
   /** How many records of the batch were skipped by the filters (not 2xx/302, health checks, self-traffic). */
   filtered: number;
   processed: number;
+  /** Records that could not be read at all (malformed); skipped, their seq still passes the checkpoint. */
+  failed?: number;
 }
 
 export interface InventoryOptions {

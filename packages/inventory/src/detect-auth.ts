@@ -1,0 +1,108 @@
+import type { HeaderMap } from '@tapline/contracts';
+import { isJwt } from './classify-value.js';
+import type { AuthType } from './inventory-types.js';
+
+const API_KEY_NAME_RE = /api[-_]?key|passkey/i;
+const SESSION_NAME_RE = /sess|(^|[^a-z])sid([^a-z]|$)/i;
+const MTLS_HEADERS: ReadonlySet<string> = new Set([
+  'x-amzn-mtls-clientcert',
+  'x-amzn-mtls-clientcert-leaf',
+  'x-amzn-mtls-clientcert-serial-number',
+  'x-ssl-client-cert',
+  'x-client-cert',
+  'x-forwarded-client-cert',
+  'ssl-client-cert',
+]);
+
+const ORDER: Record<AuthType, number> = {
+  BEARER: 0,
+  BASIC: 1,
+  AUTHORIZATION_HEADER: 2,
+  API_KEY: 3,
+  JWT: 4,
+  SESSION_TOKEN: 5,
+  MTLS: 6,
+  UNAUTHENTICATED: 7,
+};
+
+export function sortAuthTypes(types: AuthType[]): AuthType[] {
+  return types.sort((a, b) => ORDER[a] - ORDER[b]);
+}
+
+const BIT: Record<AuthType, number> = {
+  BEARER: 1,
+  BASIC: 2,
+  AUTHORIZATION_HEADER: 4,
+  API_KEY: 8,
+  JWT: 16,
+  SESSION_TOKEN: 32,
+  MTLS: 64,
+  UNAUTHENTICATED: 128,
+};
+const BY_BITS: AuthType[][] = [];
+for (let bits = 0; bits < 128; bits++) {
+  const list = (Object.keys(BIT) as AuthType[]).filter((t) => (BIT[t] & bits) !== 0);
+  BY_BITS.push(Object.freeze(bits === 0 ? ['UNAUTHENTICATED'] : sortAuthTypes(list)) as AuthType[]);
+}
+
+let lastAuthorization = '';
+let lastAuthorizationBits = 0;
+
+/** The same token recurs request after request: the last answer is kept (a string compare, no hashing). */
+function authorizationBits(value: string): number {
+  if (value === lastAuthorization) return lastAuthorizationBits;
+  let bits = 0;
+  const v = value.trim();
+  const space = v.indexOf(' ');
+  const scheme = space > 0 ? v.slice(0, space).toLowerCase() : '';
+  if (scheme === 'bearer') {
+    bits |= BIT.BEARER;
+    if (isJwt(v.slice(space + 1).trim())) bits |= BIT.JWT;
+  } else if (scheme === 'basic') {
+    bits |= BIT.BASIC;
+  } else if (v.length > 0) {
+    bits |= BIT.AUTHORIZATION_HEADER;
+    if (isJwt(v)) bits |= BIT.JWT;
+  }
+  lastAuthorization = value;
+  lastAuthorizationBits = bits;
+  return bits;
+}
+
+/** Header names already seen to carry no auth: most requests repeat the same dozen names. */
+const plainNames = new Set<string>();
+
+/**
+ * Auth types one request shows through its headers and cookies. `['UNAUTHENTICATED']` when it shows none.
+ * `Authorization: Bearer <jwt>` gives BEARER and JWT; a raw JWT in `authorization` (AppSync Cognito/OIDC)
+ * gives AUTHORIZATION_HEADER and JWT. The returned array is shared and frozen.
+ */
+export function detectAuthTypes(headers: HeaderMap): readonly AuthType[] {
+  let bits = 0;
+  for (const rawName in headers) {
+    const value = headers[rawName];
+    if (typeof value !== 'string' || value.length === 0) continue;
+    if (plainNames.has(rawName) && !(value.length > 20 && value.charCodeAt(0) === 101 && isJwt(value)))
+      continue;
+    const name = rawName.toLowerCase();
+    if (name === 'authorization' || name === 'proxy-authorization') {
+      bits |= authorizationBits(value);
+    } else if (name === 'cookie') {
+      for (const part of value.split(';')) {
+        const eq = part.indexOf('=');
+        if (eq > 0 && SESSION_NAME_RE.test(part.slice(0, eq).trim())) bits |= BIT.SESSION_TOKEN;
+        else if (eq > 0 && isJwt(part.slice(eq + 1).trim())) bits |= BIT.JWT;
+      }
+    } else if (MTLS_HEADERS.has(name)) {
+      bits |= BIT.MTLS;
+    } else if (API_KEY_NAME_RE.test(name)) {
+      bits |= BIT.API_KEY;
+    } else if (SESSION_NAME_RE.test(name)) {
+      bits |= BIT.SESSION_TOKEN;
+    } else {
+      if (plainNames.size < 10_000) plainNames.add(rawName);
+      if (value.length > 20 && value.charCodeAt(0) === 101 && isJwt(value)) bits |= BIT.JWT;
+    }
+  }
+  return BY_BITS[bits] as AuthType[];
+}

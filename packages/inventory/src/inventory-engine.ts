@@ -1,0 +1,871 @@
+import type { TrafficRecord } from '@tapline/contracts';
+import { classifyValue, isSecretName } from './classify-value.js';
+import { collectionKeyOf } from './collection-key.js';
+import { detectAuthTypes } from './detect-auth.js';
+import {
+  addUnique,
+  allParams,
+  bucketsFor,
+  type CollectionState,
+  copyCollectionRow,
+  copyEndpointRow,
+  copyParameterRow,
+  copySample,
+  type EndpointState,
+  endpointSensitive,
+  freezeSample,
+  maskFlagOf,
+  mergeAuthTypes,
+  newEndpointState,
+  type ParamBuckets,
+  type ParamState,
+  type PendingSample,
+} from './endpoint-state.js';
+import {
+  flattenJson,
+  type LeafVisitor,
+  parseCookies,
+  parseJsonBody,
+  parseUrlEncoded,
+  queryString,
+} from './flatten.js';
+import {
+  type GraphqlField,
+  type GraphqlRequestItem,
+  graphqlEndpointPath,
+  parseGraphqlOperations,
+} from './graphql-operations.js';
+import { headerValue } from './header-value.js';
+import { collectionIdOf, endpointIdOf, parameterIdOf } from './ids.js';
+import type {
+  CollectionRow,
+  EndpointRow,
+  HourlyCountRow,
+  InventoryChanges,
+  InventoryOptions,
+  InventorySnapshot,
+  LoggedRecord,
+  ParameterIn,
+  ParameterLocation,
+  SampleRow,
+} from './inventory-types.js';
+import { MASK, type MaskDecision, maskBody, maskHeaders, maskPath, mustMask } from './masking.js';
+import { foldEndpoint, siblingCandidates, siblingGroupKeys } from './sibling-merge.js';
+import { isPathToken, pathWithoutQuery, templatePath } from './template-path.js';
+
+const MAX_EXAMPLES = 3;
+const MAX_EXAMPLE_LENGTH = 200;
+const GRAPHQL_PATH_RE = /graphql/i;
+const SUSPICIOUS_SEGMENT_RE = /\d{3}|[@+]|eyJ/;
+
+interface ResolvedOptions {
+  acceptStatus: (statusCode: number) => boolean;
+  ignorePathsContaining: string[];
+  maxParametersPerEndpoint: number;
+  maxSamplesPerEndpoint: number;
+}
+
+export function defaultAcceptStatus(statusCode: number): boolean {
+  return (statusCode >= 200 && statusCode < 300) || statusCode === 302;
+}
+
+export const DEFAULT_IGNORE_PATHS: readonly string[] = Object.freeze(['/health', 'api/ingestData']);
+
+/**
+ * The inventory engine: traffic in, collections/endpoints/parameters out. No I/O. Feed it the log in
+ * order with `apply`; commit `takeChanges()` with its checkpoint in one transaction.
+ */
+export class InventoryEngine {
+  private readonly options: ResolvedOptions;
+  private checkpointSeq = 0;
+  private readonly collections = new Map<string, CollectionState>();
+  private readonly collectionByRecordKey = new Map<string, CollectionState>();
+  private readonly collectionByHost = new Map<string, CollectionState>();
+  private readonly endpointsById = new Map<string, EndpointState>();
+  private dirtyCollections: CollectionState[] = [];
+  private dirtyEndpoints: EndpointState[] = [];
+  private dirtyParams: ParamState[] = [];
+  private removedIds: string[] = [];
+  private filtered = 0;
+  private processed = 0;
+  private failed = 0;
+
+  // The record being applied, read by the leaf visitors (saves a closure per record).
+  private curEndpoint: EndpointState | null = null;
+  private curLocation: ParameterLocation = 'request';
+  private curStatus: number | null = null;
+  private curIn: ParameterIn = 'body';
+  private curTextual = false;
+  private curTime = 0;
+  private curBuckets: ParamBuckets | null = null;
+  private readonly visitLeaf: LeafVisitor = (name, value) => this.touch(name, value);
+  /** For values shared by several endpoints (GraphQL): count them, never mask the shared parse in place. */
+  private readonly visitLeafReadOnly: LeafVisitor = (name, value) => {
+    this.touch(name, value);
+    return false;
+  };
+  private pairIndex = 0;
+  private pairMask = 0;
+  /** Query pairs: remembers which positions were masked (see PendingSample). */
+  private readonly visitPair: LeafVisitor = (name, value) => {
+    const i = this.pairIndex++;
+    const mask = this.touch(name, value);
+    if (mask && i < 31) this.pairMask |= 1 << i;
+    return mask;
+  };
+
+  constructor(options: InventoryOptions = {}, snapshot?: InventorySnapshot) {
+    this.options = Object.freeze({
+      acceptStatus: options.acceptStatus ?? defaultAcceptStatus,
+      ignorePathsContaining: [...(options.ignorePathsContaining ?? DEFAULT_IGNORE_PATHS)],
+      maxParametersPerEndpoint: options.maxParametersPerEndpoint ?? 1000,
+      maxSamplesPerEndpoint: options.maxSamplesPerEndpoint ?? 10,
+    });
+    if (snapshot) this.load(snapshot);
+  }
+
+  get checkpoint(): number {
+    return this.checkpointSeq;
+  }
+
+  apply(batch: readonly LoggedRecord[]): void {
+    for (const logged of batch) {
+      if (!(logged.seq > this.checkpointSeq)) continue;
+      this.checkpointSeq = logged.seq;
+      try {
+        this.applyRecord(logged.seq, logged.record);
+      } catch {
+        // A malformed record must not stop the log; it is counted and skipped.
+        this.failed++;
+      }
+    }
+  }
+
+  takeChanges(): InventoryChanges {
+    const collections = this.dirtyCollections.map((c) => {
+      c.dirty = false;
+      return copyCollectionRow(c.row);
+    });
+    const endpoints = [];
+    const hourly: HourlyCountRow[] = [];
+    const samples: { endpointId: string; samples: SampleRow[] }[] = [];
+    for (const ep of this.dirtyEndpoints) {
+      ep.dirty = false;
+      if (ep.removed) continue;
+      endpoints.push(copyEndpointRow(ep.row));
+      for (const hour of ep.dirtyHours)
+        hourly.push({ endpointId: ep.row.id, hour, calls: ep.hourly.get(hour) ?? 0 });
+      ep.dirtyHours.clear();
+      if (ep.samplesDirty) {
+        ep.samplesDirty = false;
+        // Sample rows are frozen once masked, so they are shared rather than copied.
+        samples.push({ endpointId: ep.row.id, samples: this.materialiseSamples(ep).slice() });
+      }
+    }
+    const parameters = [];
+    for (const p of this.dirtyParams) {
+      p.dirty = false;
+      if (!this.endpointsById.has(p.row.endpointId)) continue;
+      parameters.push(copyParameterRow(p.row));
+    }
+    const changes: InventoryChanges = {
+      checkpoint: this.checkpointSeq,
+      collections,
+      endpoints,
+      parameters,
+      hourly,
+      samples,
+      removedEndpointIds: this.removedIds,
+      filtered: this.filtered,
+      processed: this.processed,
+    };
+    if (this.failed > 0) changes.failed = this.failed;
+    this.dirtyCollections = [];
+    this.dirtyEndpoints = [];
+    this.dirtyParams = [];
+    this.removedIds = [];
+    this.filtered = 0;
+    this.processed = 0;
+    this.failed = 0;
+    return changes;
+  }
+
+  /** The whole state as a snapshot (what a store would load); pending samples are masked. */
+  snapshot(): InventorySnapshot {
+    const snap: InventorySnapshot = {
+      checkpoint: this.checkpointSeq,
+      collections: [],
+      endpoints: [],
+      parameters: [],
+      samples: [],
+      hourly: [],
+    };
+    for (const c of this.collections.values()) snap.collections.push(copyCollectionRow(c.row));
+    for (const ep of this.endpointsById.values()) {
+      snap.endpoints.push(copyEndpointRow(ep.row));
+      for (const p of allParams(ep)) snap.parameters.push(copyParameterRow(p.row));
+      for (const s of this.materialiseSamples(ep)) snap.samples.push(s);
+      for (const [hour, calls] of ep.hourly) snap.hourly.push({ endpointId: ep.row.id, hour, calls });
+    }
+    return snap;
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  private load(snap: InventorySnapshot): void {
+    this.checkpointSeq = snap.checkpoint;
+    const byId = new Map<string, CollectionState>();
+    for (const row of snap.collections) {
+      const c = this.newCollection(copyCollectionRow(row));
+      this.collections.set(row.name, c);
+      byId.set(row.id, c);
+    }
+    const sorted = [...snap.endpoints].sort(compareEndpointRows);
+    for (const row of sorted) {
+      const c = byId.get(row.collectionId);
+      if (c === undefined) continue;
+      this.registerEndpoint(newEndpointState(copyEndpointRow(row), c));
+    }
+    for (const row of snap.parameters) {
+      const ep = this.endpointsById.get(row.endpointId);
+      if (ep === undefined) continue;
+      const map = bucketsFor(ep, row.location, row.status)[row.in];
+      if (map.has(row.name)) continue;
+      const secretName = secretFor(row.in, row.name);
+      const copy = copyParameterRow(row);
+      map.set(row.name, {
+        row: copy,
+        lastValue: undefined,
+        seenExamples: [],
+        secretName,
+        mask: maskFlagOf(copy, secretName),
+        dirty: false,
+      });
+      ep.paramCount++;
+    }
+    for (const s of [...snap.samples].sort((a, b) => a.seq - b.seq)) {
+      this.endpointsById.get(s.endpointId)?.samples.push(freezeSample(copySample(s)));
+    }
+    for (const h of snap.hourly) this.endpointsById.get(h.endpointId)?.hourly.set(h.hour, h.calls);
+  }
+
+  private newCollection(row: CollectionRow): CollectionState {
+    return {
+      row,
+      endpoints: new Map(),
+      stringTemplates: [],
+      routeCache: new Map(),
+      siblingGroups: new Map(),
+      dirty: false,
+    };
+  }
+
+  private registerEndpoint(ep: EndpointState): void {
+    const c = ep.collection;
+    c.endpoints.set(`${ep.row.method} ${ep.row.path}`, ep);
+    this.endpointsById.set(ep.row.id, ep);
+    if (ep.segments === null) return;
+    if (ep.segments.includes('STRING')) c.stringTemplates.push(ep);
+    for (const key of siblingGroupKeys(ep)) {
+      let group = c.siblingGroups.get(key);
+      if (group === undefined) {
+        group = new Set();
+        c.siblingGroups.set(key, group);
+      }
+      group.add(ep);
+    }
+  }
+
+  private unregisterEndpoint(ep: EndpointState): void {
+    const c = ep.collection;
+    ep.removed = true;
+    c.endpoints.delete(`${ep.row.method} ${ep.row.path}`);
+    this.endpointsById.delete(ep.row.id);
+    const i = c.stringTemplates.indexOf(ep);
+    if (i >= 0) c.stringTemplates.splice(i, 1);
+    for (const key of siblingGroupKeys(ep)) c.siblingGroups.get(key)?.delete(ep);
+    c.routeCache.clear();
+    this.removedIds.push(ep.row.id);
+  }
+
+  // ---- applying ------------------------------------------------------------------------------
+
+  private isFiltered(r: TrafficRecord): boolean {
+    if (!this.options.acceptStatus(r.statusCode)) return true;
+    const path = r.path;
+    for (const fragment of this.options.ignorePathsContaining) if (path.includes(fragment)) return true;
+    return (
+      headerValue(r.requestHeaders, 'x-akto-ignore') !== undefined ||
+      headerValue(r.requestHeaders, 'x-tapline-ignore') !== undefined
+    );
+  }
+
+  private applyRecord(seq: number, r: TrafficRecord): void {
+    if (typeof r !== 'object' || r === null || typeof r.path !== 'string' || this.isFiltered(r)) {
+      this.filtered++;
+      return;
+    }
+    this.processed++;
+    const time = Number.isFinite(r.time) ? Math.floor(r.time) : 0;
+    this.curTime = time;
+    const collection = this.collectionFor(r, time);
+    const method = typeof r.method === 'string' && r.method.length > 0 ? r.method.toUpperCase() : 'GET';
+    const pathOnly = pathWithoutQuery(r.path);
+    const requestBody = typeof r.requestPayload === 'string' ? r.requestPayload : '';
+    let parsedRequest: unknown;
+    if (GRAPHQL_PATH_RE.test(pathOnly) || r.tag?.source === 'AppSync') {
+      parsedRequest = parseJsonBody(requestBody);
+      const items = parsedRequest === undefined ? null : parseGraphqlOperations(parsedRequest);
+      if (items !== null) {
+        this.applyGraphql(seq, r, collection, pathOnly, items);
+        return;
+      }
+    }
+    const templated = templatePath(pathOnly);
+    const key = `${method} ${templated.path}`;
+    let ep = collection.endpoints.get(key) ?? collection.routeCache.get(key);
+    let created = false;
+    if (ep === undefined) {
+      ep = this.matchStringTemplate(collection, method, templated.segments);
+      if (ep !== undefined) {
+        if (collection.routeCache.size > 10_000) collection.routeCache.clear();
+        collection.routeCache.set(key, ep);
+      } else {
+        ep = this.createEndpoint(collection, method, templated.path, undefined, time);
+        created = true;
+      }
+    }
+    const sample = this.countCall(ep, seq, r, time);
+    sample.requestHeaderMask = this.headers(ep, 'request', null, r.requestHeaders);
+    sample.queryMask = this.query(ep, r.path);
+    // Path parameters: the raw values at the endpoint's template positions.
+    this.setContext(ep, 'request', null, 'path', true);
+    let pathMask = 0;
+    for (let k = 0; k < ep.tokenPositions.length; k++) {
+      const i = ep.tokenPositions[k] as number;
+      const raw = templated.rawSegments[i];
+      if (raw !== undefined && this.touch(ep.pathParamNames[k] as string, decodeSegment(raw)) && i < 31) {
+        pathMask |= 1 << i;
+      }
+    }
+    // Static segments are names, but an SSN or phone number does not template: check the suspicious ones.
+    const raws = templated.rawSegments;
+    for (let i = 0; i < raws.length && i < 31; i++) {
+      const raw = raws[i] as string;
+      if (
+        (pathMask & (1 << i)) === 0 &&
+        SUSPICIOUS_SEGMENT_RE.test(raw) &&
+        !isPathToken(ep.segments?.[i] ?? '')
+      ) {
+        if (mustMask('', decodeSegment(raw), 'request', true)) pathMask |= 1 << i;
+      }
+    }
+    sample.pathMask = pathMask;
+    sample.requestBody = this.body(requestBody, headerValue(r.requestHeaders, 'content-type'), parsedRequest);
+    sample.responseHeaderMask = this.headers(ep, 'response', r.statusCode, r.responseHeaders);
+    this.setContext(ep, 'response', r.statusCode, 'body', false);
+    const responseBody = typeof r.responsePayload === 'string' ? r.responsePayload : '';
+    sample.responseBody = this.body(responseBody, headerValue(r.responseHeaders, 'content-type'), undefined);
+    this.curEndpoint = null;
+    if (created) this.maybeMergeSiblings(ep);
+  }
+
+  private applyGraphql(
+    seq: number,
+    r: TrafficRecord,
+    collection: CollectionState,
+    pathOnly: string,
+    items: GraphqlRequestItem[],
+  ): void {
+    const parsedResponse = parseJsonBody(typeof r.responsePayload === 'string' ? r.responsePayload : '');
+    for (const item of items) {
+      const response = Array.isArray(parsedResponse) ? parsedResponse[item.index] : parsedResponse;
+      for (const field of item.fields) {
+        const path = graphqlEndpointPath(pathOnly, field);
+        const key = `POST ${path}`;
+        const ep =
+          collection.endpoints.get(key) ??
+          this.createEndpoint(
+            collection,
+            'POST',
+            path,
+            { operationType: field.operationType, field: field.field },
+            this.curTime,
+          );
+        this.countCall(ep, seq, r, this.curTime);
+        this.headers(ep, 'request', null, r.requestHeaders);
+        this.query(ep, r.path);
+        this.graphqlRequestParams(ep, item, field);
+        this.headers(ep, 'response', r.statusCode, r.responseHeaders);
+        this.setContext(ep, 'response', r.statusCode, 'body', false);
+        this.graphqlResponseParams(item, field, response);
+        this.curEndpoint = null;
+      }
+    }
+  }
+
+  private graphqlRequestParams(ep: EndpointState, item: GraphqlRequestItem, field: GraphqlField): void {
+    this.setContext(ep, 'request', null, 'body', false);
+    if (item.operationName !== null && !item.appSync) this.touch('operationName', item.operationName);
+    const vars = item.variables;
+    if (vars !== null) {
+      if (field.variableNames === null) flattenJson(vars, this.visitLeafReadOnly, 'variables');
+      else
+        for (const name of field.variableNames)
+          if (name in vars) flattenJson(vars[name], this.visitLeafReadOnly, `variables#${name}`);
+    }
+    for (const arg in field.literalArguments)
+      flattenJson(field.literalArguments[arg], this.visitLeafReadOnly, `arguments#${arg}`);
+    // The selection set: what the client asked for, one parameter per selected field path.
+    const prefix = `query#${field.field}`;
+    for (const sel of field.selections) this.touch(`${prefix}#${sel}`, undefined);
+  }
+
+  private graphqlResponseParams(item: GraphqlRequestItem, field: GraphqlField, response: unknown): void {
+    if (typeof response !== 'object' || response === null) return;
+    const body = response as Record<string, unknown>;
+    const data = body.data;
+    const prefix = `data#${field.field}`;
+    if (typeof data === 'object' && data !== null && field.responseKey in data) {
+      flattenJson((data as Record<string, unknown>)[field.responseKey], this.visitLeafReadOnly, prefix);
+    } else if (item.appSync && data === undefined && body.errors === undefined) {
+      // An AppSync resolver returns the field's value itself.
+      flattenJson(response, this.visitLeafReadOnly, prefix);
+    }
+    if (body.errors !== undefined) flattenJson(body.errors, this.visitLeafReadOnly, 'errors');
+  }
+
+  private collectionFor(r: TrafficRecord, time: number): CollectionState {
+    const host = headerValue(r.requestHeaders, 'host');
+    // Most records name their host: one look-up by the raw header. Hosts that are ips fall back to the
+    // vxlan/source key, which is built per record.
+    let c = host === undefined ? undefined : this.collectionByHost.get(host);
+    let cacheKey: string | null = null;
+    if (c === undefined) {
+      cacheKey = `${host ?? ''}\u0000${r.vxlanId}\u0000${r.source}`;
+      c = this.collectionByRecordKey.get(cacheKey);
+    }
+    if (c === undefined) {
+      const { key, host: name } = collectionKeyOf(r);
+      c = this.collections.get(key);
+      if (c === undefined) {
+        c = this.newCollection({
+          id: collectionIdOf(key),
+          name: key,
+          host: name,
+          tags: {},
+          firstSeen: time,
+          lastSeen: time,
+        });
+        this.collections.set(key, c);
+        this.markCollection(c);
+      }
+      if (host !== undefined && name !== null) {
+        if (this.collectionByHost.size > 10_000) this.collectionByHost.clear();
+        this.collectionByHost.set(host, c);
+      } else if (cacheKey !== null) {
+        if (this.collectionByRecordKey.size > 10_000) this.collectionByRecordKey.clear();
+        this.collectionByRecordKey.set(cacheKey, c);
+      }
+    }
+    const row = c.row;
+    if (time > row.lastSeen) {
+      row.lastSeen = time;
+      this.markCollection(c);
+    }
+    if (time < row.firstSeen) {
+      row.firstSeen = time;
+      this.markCollection(c);
+    }
+    const tags = r.tag;
+    if (typeof tags === 'object' && tags !== null) {
+      for (const k in tags) {
+        const v = tags[k];
+        if (typeof v === 'string' && row.tags[k] !== v) {
+          row.tags[k] = v;
+          this.markCollection(c);
+        }
+      }
+    }
+    return c;
+  }
+
+  private markCollection(c: CollectionState): void {
+    if (!c.dirty) {
+      c.dirty = true;
+      this.dirtyCollections.push(c);
+    }
+  }
+
+  private markEndpoint(ep: EndpointState): void {
+    if (!ep.dirty) {
+      ep.dirty = true;
+      this.dirtyEndpoints.push(ep);
+    }
+  }
+
+  private createEndpoint(
+    c: CollectionState,
+    method: string,
+    path: string,
+    graphql: EndpointRow['graphql'],
+    time: number,
+  ): EndpointState {
+    const row: EndpointRow = {
+      id: endpointIdOf(c.row.id, method, path),
+      collectionId: c.row.id,
+      method,
+      path,
+      authTypes: [],
+      sensitive: [],
+      statusCodes: [],
+      calls: 0,
+      firstSeen: time,
+      lastSeen: time,
+    };
+    if (graphql) row.graphql = graphql;
+    const ep = newEndpointState(row, c);
+    this.registerEndpoint(ep);
+    this.markEndpoint(ep);
+    return ep;
+  }
+
+  private matchStringTemplate(
+    c: CollectionState,
+    method: string,
+    segments: string[],
+  ): EndpointState | undefined {
+    let best: EndpointState | undefined;
+    let bestStrings = Number.POSITIVE_INFINITY;
+    for (const ep of c.stringTemplates) {
+      const tpl = ep.segments;
+      if (tpl === null || ep.row.method !== method || tpl.length !== segments.length) continue;
+      let strings = 0;
+      let ok = true;
+      for (let i = 0; i < tpl.length; i++) {
+        const t = tpl[i] as string;
+        const s = segments[i] as string;
+        if (t === s) continue;
+        if (t === 'STRING' && s.length > 0 && !isPathToken(s)) {
+          strings++;
+          continue;
+        }
+        ok = false;
+        break;
+      }
+      // Fewest STRING positions wins; ties go to the smaller id, so the choice does not depend on load order.
+      if (
+        ok &&
+        (strings < bestStrings || (strings === bestStrings && best !== undefined && ep.row.id < best.row.id))
+      ) {
+        best = ep;
+        bestStrings = strings;
+      }
+    }
+    return best;
+  }
+
+  private countCall(ep: EndpointState, seq: number, r: TrafficRecord, time: number): PendingSample {
+    const row = ep.row;
+    row.calls++;
+    if (time > row.lastSeen) row.lastSeen = time;
+    if (time < row.firstSeen) row.firstSeen = time;
+    const status = r.statusCode;
+    if (!row.statusCodes.includes(status)) {
+      row.statusCodes.push(status);
+      row.statusCodes.sort((a, b) => a - b);
+    }
+    mergeAuthTypes(row.authTypes, detectAuthTypes(r.requestHeaders));
+    const hour = Math.floor(time / 3600) * 3600;
+    ep.hourly.set(hour, (ep.hourly.get(hour) ?? 0) + 1);
+    ep.dirtyHours.add(hour);
+    const pending: PendingSample = {
+      pending: true,
+      seq,
+      record: r,
+      requestBody: null,
+      responseBody: null,
+      requestHeaderMask: null,
+      responseHeaderMask: null,
+      queryMask: null,
+      pathMask: null,
+    };
+    ep.samples.push(pending);
+    if (ep.samples.length > this.options.maxSamplesPerEndpoint) ep.samples.shift();
+    ep.samplesDirty = true;
+    this.markEndpoint(ep);
+    return pending;
+  }
+
+  private setContext(
+    ep: EndpointState,
+    location: ParameterLocation,
+    status: number | null,
+    where: ParameterIn,
+    textual: boolean,
+  ): void {
+    this.curEndpoint = ep;
+    this.curLocation = location;
+    this.curStatus = status;
+    this.curIn = where;
+    this.curTextual = textual;
+    this.curBuckets = bucketsFor(ep, location, status);
+  }
+
+  /** Query parameters; returns the mask bits of the pairs (see PendingSample). */
+  private query(ep: EndpointState, path: string): number {
+    const q = queryString(path);
+    if (q.length === 0) return 0;
+    this.setContext(ep, 'request', null, 'query', true);
+    this.pairIndex = 0;
+    this.pairMask = 0;
+    parseUrlEncoded(q, this.visitPair);
+    return this.pairMask;
+  }
+
+  /** Header (and request cookie) parameters; returns the mask bits of the headers. */
+  private headers(
+    ep: EndpointState,
+    location: ParameterLocation,
+    status: number | null,
+    headers: Record<string, string> | undefined,
+  ): number {
+    if (typeof headers !== 'object' || headers === null) return 0;
+    this.setContext(ep, location, status, 'header', true);
+    let cookie: string | undefined;
+    let n = 0;
+    let maskBits = 0;
+    for (const name in headers) {
+      if (++n > 100) break;
+      const value = headers[name];
+      if (typeof value !== 'string') continue;
+      const lower = name.toLowerCase();
+      if (lower === 'cookie' && location === 'request') cookie = value;
+      if (this.touch(lower, value) && n <= 31) maskBits |= 1 << (n - 1);
+    }
+    if (cookie !== undefined) {
+      this.curIn = 'cookie';
+      parseCookies(cookie, this.visitLeaf);
+      this.curIn = 'header';
+    }
+    return maskBits;
+  }
+
+  /**
+   * Body parameters for the current endpoint/location: JSON flattened (and masked in place for the sample
+   * when every leaf was visited), form bodies by field.
+   */
+  private body(text: string, contentType: string | undefined, parsed: unknown): string | null {
+    if (text.length === 0 || this.curEndpoint === null) return null;
+    this.curIn = 'body';
+    const json = parsed !== undefined ? parsed : parseJsonBody(text);
+    if (json !== undefined) {
+      this.curTextual = false;
+      const walked = flattenJson(json, this.visitLeaf);
+      // Masked text now, so the parsed body dies young instead of waiting for the take in old space.
+      if (!walked.complete) return null;
+      return walked.masked ? JSON.stringify(json) : text;
+    }
+    if (contentType?.toLowerCase().includes('application/x-www-form-urlencoded')) {
+      this.curTextual = true;
+      parseUrlEncoded(text, this.visitLeaf);
+    }
+    return null;
+  }
+
+  /**
+   * Counts one observed value of a parameter of the current endpoint; classifies it when it changed.
+   * Returns whether the value is to be masked in samples.
+   */
+  private touch(name: string, value: unknown): boolean {
+    const ep = this.curEndpoint;
+    if (ep === null) return false;
+    const location = this.curLocation;
+    const where = this.curIn;
+    const map = (this.curBuckets as ParamBuckets)[where];
+    let p = map.get(name);
+    const time = this.curTime;
+    if (p === undefined) {
+      if (ep.paramCount >= this.options.maxParametersPerEndpoint) {
+        return mustMask(name, value, location, this.curTextual);
+      }
+      p = {
+        row: {
+          id: parameterIdOf(ep.row.id, location, this.curStatus, where, name),
+          endpointId: ep.row.id,
+          location,
+          status: this.curStatus,
+          in: where,
+          name,
+          types: [],
+          sensitive: [],
+          firstSeen: time,
+          lastSeen: time,
+          count: 0,
+          examples: [],
+        },
+        lastValue: Symbol.for('tapline.unseen'),
+        seenExamples: [],
+        secretName: secretFor(where, name),
+        mask: false,
+        dirty: false,
+      };
+      if (p.secretName) {
+        p.row.sensitive.push('SECRET');
+        p.mask = true;
+      }
+      map.set(name, p);
+      ep.paramCount++;
+    }
+    const row = p.row;
+    row.count++;
+    if (time > row.lastSeen) row.lastSeen = time;
+    if (time < row.firstSeen) row.firstSeen = time;
+    if (value !== p.lastValue) {
+      p.lastValue = value;
+      const c = classifyValue(value, location, this.curTextual);
+      if (!row.types.includes(c.type)) row.types.push(c.type);
+      if (c.sensitive !== null || c.type === 'JWT') p.mask = true;
+      if (c.sensitive !== null && !row.sensitive.includes(c.sensitive)) {
+        row.sensitive.push(c.sensitive);
+        if (endpointSensitive(ep.row.sensitive, [c.sensitive])) this.markEndpoint(ep);
+      }
+      if (row.examples.length < MAX_EXAMPLES && value !== undefined && !p.seenExamples.includes(value)) {
+        const example = p.secretName || c.sensitive !== null || c.type === 'JWT' ? MASK : exampleOf(value);
+        addUnique(row.examples, example);
+        if (p.seenExamples.length < 8) p.seenExamples.push(value);
+      }
+    }
+    if (!p.dirty) {
+      p.dirty = true;
+      this.dirtyParams.push(p);
+    }
+    return p.mask;
+  }
+
+  // ---- samples -------------------------------------------------------------------------------
+
+  private materialiseSamples(ep: EndpointState): SampleRow[] {
+    for (let i = 0; i < ep.samples.length; i++) {
+      const s = ep.samples[i] as SampleRow | PendingSample;
+      if ('pending' in s) ep.samples[i] = freezeSample(maskedSample(ep.row.id, s));
+    }
+    return ep.samples as SampleRow[];
+  }
+
+  // ---- static sibling merging ------------------------------------------------------------------
+
+  private maybeMergeSiblings(ep: EndpointState): void {
+    const found = siblingCandidates(ep);
+    if (found === null) return;
+    const c = ep.collection;
+    const key = `${ep.row.method} ${found.templatePath}`;
+    let target = c.endpoints.get(key);
+    if (target === undefined) {
+      const first = [...found.members].reduce((a, b) => (a.row.firstSeen <= b.row.firstSeen ? a : b));
+      target = this.createEndpoint(c, ep.row.method, found.templatePath, undefined, first.row.firstSeen);
+    }
+    for (const member of found.members) {
+      if (member === target) continue;
+      const touched = foldEndpoint(
+        member,
+        target,
+        found.position,
+        this.options.maxParametersPerEndpoint,
+        this.options.maxSamplesPerEndpoint,
+      );
+      for (const p of touched) {
+        if (!p.dirty) {
+          p.dirty = true;
+          this.dirtyParams.push(p);
+        }
+      }
+      this.unregisterEndpoint(member);
+    }
+    target.samplesDirty = true;
+    this.markEndpoint(target);
+  }
+}
+
+function compareEndpointRows(
+  a: { firstSeen: number; id: string },
+  b: { firstSeen: number; id: string },
+): number {
+  return a.firstSeen - b.firstSeen || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Cookie values and secret-named parameters are secrets whatever their value. */
+function secretFor(where: ParameterIn, name: string): boolean {
+  return where === 'cookie' || isSecretName(name);
+}
+
+function exampleOf(value: unknown): string {
+  const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return s.length > MAX_EXAMPLE_LENGTH ? `${s.slice(0, MAX_EXAMPLE_LENGTH)}…` : s;
+}
+
+function decodeSegment(raw: string): string {
+  if (!raw.includes('%')) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function bitDecision(bits: number | null, location: ParameterLocation): MaskDecision | undefined {
+  if (bits === null) return undefined;
+  return (name, value, index) =>
+    index < 31 ? (bits & (1 << index)) !== 0 : mustMask(name, value, location, true);
+}
+
+function sampleBody(
+  text: string | undefined,
+  masked: string | null,
+  contentType: string | undefined,
+  location: ParameterLocation,
+): string {
+  if (masked !== null) return masked;
+  return maskBody(typeof text === 'string' ? text : '', contentType, location);
+}
+
+/**
+ * A sample with secrets masked: authorization, cookies, API keys and sensitive values. Uses the masking
+ * decided while the record was applied when there is one, else classifies values now.
+ */
+export function maskedSample(endpointId: string, s: PendingSample): SampleRow {
+  const r = s.record;
+  const requestHeaders = r.requestHeaders ?? {};
+  const responseHeaders = r.responseHeaders ?? {};
+  return {
+    endpointId,
+    seq: s.seq,
+    time: Number.isFinite(r.time) ? Math.floor(r.time) : 0,
+    request: {
+      method: typeof r.method === 'string' ? r.method.toUpperCase() : 'GET',
+      path: maskPath(
+        typeof r.path === 'string' ? r.path : '/',
+        bitDecision(s.queryMask, 'request'),
+        s.pathMask,
+      ),
+      headers: maskHeaders(requestHeaders, 'request', bitDecision(s.requestHeaderMask, 'request')),
+      body: sampleBody(
+        r.requestPayload,
+        s.requestBody,
+        headerValue(requestHeaders, 'content-type'),
+        'request',
+      ),
+      ip: typeof r.ip === 'string' ? r.ip : '',
+    },
+    response: {
+      statusCode: r.statusCode,
+      headers: maskHeaders(responseHeaders, 'response', bitDecision(s.responseHeaderMask, 'response')),
+      body: sampleBody(
+        r.responsePayload,
+        s.responseBody,
+        headerValue(responseHeaders, 'content-type'),
+        'response',
+      ),
+    },
+  };
+}
