@@ -11,9 +11,16 @@ export const WireRecordSchema = Type.Object(
   {
     path: Type.String({ description: 'Request path with query string' }),
     method: Type.String(),
-    statusCode: Type.Union([Type.String({ pattern: '^[0-9]{3}$' }), Type.Integer({ minimum: 100, maximum: 599 })]),
-    requestHeaders: Type.Optional(Type.Union([Type.String({ description: 'JSON-encoded flat object' }), StringMap])),
-    responseHeaders: Type.Optional(Type.Union([Type.String({ description: 'JSON-encoded flat object' }), StringMap])),
+    statusCode: Type.Union([
+      Type.String({ pattern: '^[0-9]{3}$' }),
+      Type.Integer({ minimum: 100, maximum: 599 }),
+    ]),
+    requestHeaders: Type.Optional(
+      Type.Union([Type.String({ description: 'JSON-encoded flat object' }), StringMap]),
+    ),
+    responseHeaders: Type.Optional(
+      Type.Union([Type.String({ description: 'JSON-encoded flat object' }), StringMap]),
+    ),
     requestPayload: Type.Optional(Type.String()),
     responsePayload: Type.Optional(Type.String()),
     ip: Type.Optional(Type.String()),

@@ -11,7 +11,7 @@ const fixture = JSON.parse(
 ) as { batchData: unknown[] };
 
 describe('decodeWireRecord', () => {
-  it('decodes the batch exactly as Akto\'s Go extension sends it', () => {
+  it("decodes the batch exactly as Akto's Go extension sends it", () => {
     const result = decodeWireRecord(fixture.batchData[0]);
     expect(result).toEqual({
       ok: true,
@@ -65,7 +65,10 @@ describe('decodeWireRecord', () => {
 
   it.each([
     [{ path: '/', method: 'GET', statusCode: 'abc' }, 'statusCode: expected an integer, got "abc"'],
-    [{ path: '/', method: 'GET', statusCode: '99' }, 'statusCode: expected an integer from 100 to 599, got "99"'],
+    [
+      { path: '/', method: 'GET', statusCode: '99' },
+      'statusCode: expected an integer from 100 to 599, got "99"',
+    ],
     [{ method: 'GET', statusCode: '200' }, 'path: expected a string, got nothing'],
     [{ path: '/', statusCode: '200' }, 'method: expected a string, got nothing'],
     [{ path: '/', method: 'GET /x', statusCode: '200' }, 'method: expected an HTTP method, got "GET /x"'],
@@ -77,8 +80,14 @@ describe('decodeWireRecord', () => {
       { path: '/', method: 'GET', statusCode: '200', tag: '[1]' },
       'tag: expected a JSON object or a JSON-encoded object string, got "[1]"',
     ],
-    [{ path: '/', method: 'GET', statusCode: '200', time: 'yesterday' }, 'time: expected epoch seconds, got "yesterday"'],
-    [{ path: '/', method: 'GET', statusCode: '200', is_pending: 'maybe' }, 'is_pending: expected "true" or "false", got "maybe"'],
+    [
+      { path: '/', method: 'GET', statusCode: '200', time: 'yesterday' },
+      'time: expected epoch seconds, got "yesterday"',
+    ],
+    [
+      { path: '/', method: 'GET', statusCode: '200', is_pending: 'maybe' },
+      'is_pending: expected "true" or "false", got "maybe"',
+    ],
     [{ path: '/', method: 'GET', statusCode: '200', source: 'CARRIER_PIGEON' }, 'source: expected one of'],
     [42, 'record: expected an object, got 42'],
   ])('rejects %j with a message naming the field', (input, message) => {
