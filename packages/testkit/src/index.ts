@@ -20,3 +20,4 @@ export {
   type InMemoryCollectorOptions,
 } from './in-memory-collector.js';
 export { selfSignedCert } from './self-signed-cert.js';
+export { trafficRecord } from './traffic-records.js';

@@ -1,29 +1,16 @@
-import { type TrafficRecord, toWireRecord } from '@tapline/contracts';
+import { encodeBatch, type TrafficRecord } from '@tapline/contracts';
+import { trafficRecord } from '@tapline/testkit';
 
 export const HOUR = 3600;
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** A mirrored exchange with sensible defaults; override what the test is about. */
 export function record(overrides: Partial<TrafficRecord> = {}): TrafficRecord {
-  return {
-    path: '/',
-    method: 'GET',
+  return trafficRecord({
     requestHeaders: { host: 'shop.example.com', 'content-type': 'application/json' },
-    responseHeaders: { 'content-type': 'application/json' },
-    requestPayload: '',
-    responsePayload: '',
-    ip: '203.0.113.9',
     time: nowSeconds(),
-    statusCode: 200,
-    status: 'OK',
-    type: 'HTTP/1.1',
-    accountId: '1000000',
-    vxlanId: '0',
-    isPending: false,
-    source: 'MIRRORING',
-    tag: { service: 'lambda' },
     ...overrides,
-  };
+  });
 }
 
 /** Posts records to `/api/ingestData` in the Akto wire form, in batches. */
@@ -33,7 +20,7 @@ export async function ingest(
   batchSize = 500,
 ): Promise<void> {
   for (let i = 0; i < records.length; i += batchSize) {
-    const body = JSON.stringify({ batchData: records.slice(i, i + batchSize).map(toWireRecord) });
+    const body = encodeBatch(records.slice(i, i + batchSize));
     for (let attempt = 0; ; attempt++) {
       const response = await fetch(`${baseUrl}/api/ingestData`, {
         method: 'POST',
