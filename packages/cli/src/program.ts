@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerFunctionAttach } from './commands/function-attach.js';
@@ -13,6 +14,7 @@ import { registerServe } from './commands/serve.js';
  */
 export function buildProgram(): Command {
   const program = new Command('tapline')
+    .version(cliVersion(), '-V, --version')
     .description('Discover and inventory the APIs behind AWS Lambda and AppSync from their live traffic.')
     .showHelpAfterError()
     .exitOverride();
@@ -25,4 +27,12 @@ export function buildProgram(): Command {
   registerResolver(program);
   registerDemo(program);
   return program;
+}
+
+/** The CLI's version, read from its package.json (the same relative path from src/ and dist/). */
+function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
 }
