@@ -28,7 +28,7 @@ interface Round {
   errors: number;
 }
 
-async function spawnServer(script: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
+async function spawnScript(script: string, args: string[]): Promise<{ child: ChildProcess; line: string }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
@@ -42,6 +42,11 @@ async function spawnServer(script: string, args: string[]): Promise<{ child: Chi
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
+  return { child, line };
+}
+
+async function spawnServer(script: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const { child, line } = await spawnScript(script, args);
   return { child, url: (JSON.parse(line) as { url: string }).url };
 }
 
@@ -114,3 +119,35 @@ console.log(`parse-only server      : ${Math.round(rate(parsing))} records/s, p9
 console.log(`ratio tapline/baseline  : ${(rate(tapline) / rate(baseline)).toFixed(3)}   (target >= 0.5)`);
 console.log(`ratio tapline/parse-only: ${(rate(tapline) / rate(parsing)).toFixed(3)}`);
 console.log(`target >= 30000 records/s durable: ${rate(tapline) >= 30_000 ? 'met' : 'NOT met'}`);
+
+// Where the ingest thread's time goes per 100-record batch (in-process, no HTTP): the ceiling analysis.
+type Stages = Record<'parseBody' | 'decode' | 'reject' | 'serialise' | 'append' | 'appendGrouped', number>;
+async function runStages(decoder: 'current' | 'reference'): Promise<Stages> {
+  const run = await spawnScript('./stages.ts', [SYNC, decoder]);
+  if (run.child.exitCode === null) await new Promise((resolve) => run.child.once('exit', resolve));
+  return JSON.parse(run.line) as Stages;
+}
+const stages = await runStages('current');
+const before = await runStages('reference');
+const us = (value: number) => `${Math.round(value)} µs`;
+const perBatchTotal = stages.parseBody + stages.decode + stages.appendGrouped;
+console.log('');
+console.log(
+  'ingest thread, per 100-record batch (median of 7 passes, in-process, no HTTP, one process per decoder):',
+);
+console.log(`  JSON.parse of the body       : ${us(stages.parseBody)}`);
+console.log(
+  `  decodeWireRecord x100        : ${us(stages.decode)} (decoder before the fast path: ${us(before.decode)})`,
+);
+console.log(
+  `  decodeWireRecord x100 invalid: ${us(stages.reject)} (decoder before, which threw per record: ${us(before.reject)})`,
+);
+console.log(`  JSON.stringify for the log   : ${us(stages.serialise)}`);
+console.log(
+  `  log append (stringify + SQLite, ${SYNC.toUpperCase()}): ${us(stages.append)} with one batch per commit, ` +
+    `${us(stages.appendGrouped)} per batch with 8 batches per (group) commit`,
+);
+console.log(
+  `  parse + decode + grouped append = ${us(perBatchTotal)} -> at most ${Math.round((100 / perBatchTotal) * 1e6)} records/s on one core before HTTP; ` +
+    `JSON.parse alone caps at ${Math.round((100 / stages.parseBody) * 1e6)} records/s`,
+);

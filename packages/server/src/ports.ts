@@ -50,8 +50,11 @@ export interface EndpointFilter {
   /** Case-insensitive substring of the templated path. */
   search?: string;
   method?: string;
-  sensitive?: SensitiveClass;
+  /** A sensitive class, or `ANY`: endpoints with at least one class. */
+  sensitive?: SensitiveClass | 'ANY';
   auth?: AuthType;
+  /** Epoch milliseconds: only endpoints first seen strictly after this instant. */
+  firstSeenAfter?: number;
   /** 1-based. */
   page: number;
   pageSize: number;

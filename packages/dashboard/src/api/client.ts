@@ -30,11 +30,12 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 export interface EndpointQuery {
   search?: string;
   method?: string;
+  /** A sensitive class, or `ANY` for endpoints with any class. */
   sensitive?: string;
   auth?: string;
+  /** ISO 8601: only endpoints first discovered after this time. */
+  firstSeenAfter?: string;
 }
-
-export const MAX_PAGE_SIZE = 500;
 
 export function listCollections(signal?: AbortSignal): Promise<Collection[]> {
   return getJson<{ collections: Collection[] }>('/api/collections', signal).then((r) => r.collections);

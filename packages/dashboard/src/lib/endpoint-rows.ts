@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import { type EndpointQuery, listEndpoints, MAX_PAGE_SIZE } from '../api/client.js';
+import { type EndpointQuery, listEndpoints } from '../api/client.js';
 import type { Endpoint } from '../api/types.js';
 import { SEVEN_DAYS_MS } from './format.js';
 
@@ -11,8 +11,6 @@ export interface EndpointRows {
   /** Undefined until the first answer. */
   readonly total: number | undefined;
   readonly error: Error | undefined;
-  /** True while a client-side filtered list is still being collected. */
-  readonly scanning: boolean;
   rowAt(index: number): Endpoint | undefined;
   /** The visible index range changed; fetch what is missing. */
   show(start: number, end: number): void;
@@ -32,7 +30,6 @@ const PAGE_SIZE = 100;
 abstract class BaseSource {
   total: number | undefined;
   error: Error | undefined;
-  scanning = false;
   protected controller = new AbortController();
   protected generation = 0;
   private listeners = new Set<() => void>();
@@ -142,71 +139,7 @@ class ServerPagedSource extends BaseSource implements RowSource {
   }
 }
 
-const RESCAN_MS = 15_000;
-
-/**
- * For the tabs the query API cannot filter on (any sensitive class, first seen in the last 7 days):
- * reads every page matching the server-side filters and keeps the rows that pass `keep`.
- */
-class ClientFilteredSource extends BaseSource implements RowSource {
-  private rows: Endpoint[] = [];
-  private scannedAt = 0;
-
-  constructor(
-    private readonly collectionId: string,
-    private readonly query: EndpointQuery,
-    private readonly keep: (endpoint: Endpoint) => boolean,
-  ) {
-    super();
-  }
-
-  rowAt(index: number): Endpoint | undefined {
-    return this.rows[index];
-  }
-
-  show(): void {}
-
-  refresh(): void {
-    // A full scan reads every page: re-scan at most every RESCAN_MS, not on every poll.
-    if (this.total !== undefined && Date.now() - this.scannedAt < RESCAN_MS) return;
-    const generation = ++this.generation;
-    void this.scan(generation);
-  }
-
-  private async scan(generation: number): Promise<void> {
-    const signal = this.controller.signal;
-    const first = this.total === undefined;
-    const kept: Endpoint[] = [];
-    this.scanning = true;
-    try {
-      for (let page = 1; ; page++) {
-        const result = await listEndpoints(this.collectionId, this.query, page, MAX_PAGE_SIZE, signal);
-        if (generation !== this.generation) return;
-        for (const endpoint of result.endpoints) if (this.keep(endpoint)) kept.push(endpoint);
-        // The first scan shows rows as they arrive; later scans swap the list in once complete.
-        if (first) {
-          this.rows = kept.slice();
-          this.total = kept.length;
-          this.notify();
-        }
-        if (page * MAX_PAGE_SIZE >= result.total || result.endpoints.length === 0) break;
-      }
-      this.rows = kept;
-      this.total = kept.length;
-      this.scanning = false;
-      this.scannedAt = Date.now();
-      this.error = undefined;
-      this.notify();
-    } catch (error) {
-      if (generation === this.generation) {
-        this.scanning = false;
-        this.fail(error);
-      }
-    }
-  }
-}
-
-/** Maps a tab and the filters to server-side query parameters and, where the API has no filter, a client-side one. */
+/** Maps a tab and the filters to the query API's server-side filters: every tab is paged by the server. */
 export function createRowSource(
   collectionId: string,
   query: EndpointQuery,
@@ -217,16 +150,13 @@ export function createRowSource(
     case 'noauth':
       return new ServerPagedSource(collectionId, { ...query, auth: 'UNAUTHENTICATED' });
     case 'sensitive':
-      // A chosen class already implies "sensitive"; the API has no "any class" filter.
-      return query.sensitive
-        ? new ServerPagedSource(collectionId, query)
-        : new ClientFilteredSource(collectionId, query, (e) => e.sensitive.length > 0);
+      // A chosen class already implies "sensitive"; otherwise ask for any class.
+      return new ServerPagedSource(collectionId, query.sensitive ? query : { ...query, sensitive: 'ANY' });
     case 'new':
-      return new ClientFilteredSource(
-        collectionId,
-        query,
-        (e) => new Date(e.firstSeen).getTime() >= now - SEVEN_DAYS_MS,
-      );
+      return new ServerPagedSource(collectionId, {
+        ...query,
+        firstSeenAfter: new Date(now - SEVEN_DAYS_MS).toISOString(),
+      });
     default:
       return new ServerPagedSource(collectionId, query);
   }
@@ -244,7 +174,7 @@ export function useEndpointRows(
   useEffect(() => {
     source.start();
     const timer = setInterval(() => {
-      if (document.visibilityState === 'visible' && !source.scanning) source.refresh();
+      if (document.visibilityState === 'visible') source.refresh();
     }, pollMs);
     return () => {
       clearInterval(timer);

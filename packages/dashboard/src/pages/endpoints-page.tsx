@@ -125,11 +125,11 @@ export function EndpointsPage() {
         <span className="muted" data-testid="endpoint-count">
           {rows.total === undefined
             ? 'Loading…'
-            : `${formatNumber(rows.total)} ${filtered ? 'matching ' : ''}endpoint${rows.total === 1 ? '' : 's'}${rows.scanning ? ' so far' : ''}`}
+            : `${formatNumber(rows.total)} ${filtered ? 'matching ' : ''}endpoint${rows.total === 1 ? '' : 's'}`}
         </span>
       </div>
       <EndpointTable rows={rows} />
-      {rows.total === 0 && !rows.scanning && (
+      {rows.total === 0 && (
         <p className="muted" data-testid="no-endpoints">
           {filtered ? 'No endpoint matches these filters.' : 'No endpoints in this collection yet.'}
         </p>

@@ -43,6 +43,21 @@ function oneOf<T extends string>(query: Query, name: string, allowed: readonly T
   return upper as T;
 }
 
+/** Full ISO 8601 date-times (`2026-11-24T10:15:02Z`, with fraction or offset) or plain dates. */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+function instant(query: Query, name: string): number | undefined {
+  const raw = query[name];
+  if (raw === undefined || raw === '') return undefined;
+  const ms = ISO_8601.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    badRequest(
+      `${name}: expected an ISO 8601 date-time such as 2026-11-24T10:00:00Z, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return ms;
+}
+
 function notFound(what: string, id: string): never {
   throw new HttpError(404, ServerErrorCode.NotFound, `no ${what} with id ${JSON.stringify(id)}`);
 }
@@ -54,10 +69,12 @@ export function parseEndpointFilter(query: Query): EndpointFilter {
   };
   if (query.search !== undefined && query.search !== '') filter.search = query.search;
   if (query.method !== undefined && query.method !== '') filter.method = query.method;
-  const sensitive = oneOf(query, 'sensitive', SENSITIVE_CLASSES);
+  const sensitive = oneOf<SensitiveClass | 'ANY'>(query, 'sensitive', [...SENSITIVE_CLASSES, 'ANY']);
   if (sensitive !== undefined) filter.sensitive = sensitive;
   const auth = oneOf<AuthType>(query, 'auth', AUTH_TYPES);
   if (auth !== undefined) filter.auth = auth;
+  const firstSeenAfter = instant(query, 'firstSeenAfter');
+  if (firstSeenAfter !== undefined) filter.firstSeenAfter = firstSeenAfter;
   return filter;
 }
 

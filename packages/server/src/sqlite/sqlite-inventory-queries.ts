@@ -79,13 +79,20 @@ export class SqliteInventoryQueries implements InventoryQueries {
     if (filter.method !== undefined && filter.method !== '') {
       query = query.where('method', '=', filter.method.toUpperCase());
     }
-    if (filter.sensitive !== undefined) {
+    if (filter.sensitive === 'ANY') {
+      // The column is the JSON array of classes: "any class" is a plain comparison, no json_each.
+      query = query.where('sensitive', '!=', '[]');
+    } else if (filter.sensitive !== undefined) {
       const wanted = filter.sensitive;
       query = query.where(sql<boolean>`EXISTS (SELECT 1 FROM json_each(sensitive) WHERE value = ${wanted})`);
     }
     if (filter.auth !== undefined) {
       const wanted = filter.auth;
       query = query.where(sql<boolean>`EXISTS (SELECT 1 FROM json_each(auth_types) WHERE value = ${wanted})`);
+    }
+    if (filter.firstSeenAfter !== undefined) {
+      // first_seen is in whole epoch seconds: "after t" is "first_seen > floor(t)" in seconds.
+      query = query.where('first_seen', '>', Math.floor(filter.firstSeenAfter / 1000));
     }
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await query

@@ -4,42 +4,18 @@ import { sql } from 'kysely';
 import type { SyncLevel } from '../config.js';
 import type { TrafficLog } from '../ports.js';
 import { openDatabase, TRAFFIC_DB_FILE } from './open-database.js';
+import { type AppendSegment, createSegmentWriter } from './segment-writer.js';
 import { TRAFFIC_LOG_DDL, type TrafficLogDatabase } from './traffic-log-schema.js';
 
 /** The durable traffic log on SQLite (see traffic-log-schema.ts for the segment layout). */
 export class SqliteTrafficLog implements TrafficLog {
   private readonly opened;
-  private readonly appendSegment: (
-    records: readonly TrafficRecord[],
-    receivedAt: number,
-  ) => {
-    firstSeq: number;
-    lastSeq: number;
-  };
+  private readonly appendSegment: AppendSegment;
 
   private constructor(dataDir: string, sync: SyncLevel) {
     this.opened = openDatabase<TrafficLogDatabase>(dataDir, TRAFFIC_DB_FILE, sync);
-    const { sqlite } = this.opened;
-    sqlite.exec(TRAFFIC_LOG_DDL);
-    const head = sqlite.prepare<[], { value: number }>(
-      "SELECT value FROM traffic_meta WHERE key = 'head_seq'",
-    );
-    const insert = sqlite.prepare<[number, number, number, string]>(
-      'INSERT INTO traffic_segments (first_seq, last_seq, received_at, records) VALUES (?, ?, ?, ?)',
-    );
-    const setHead = sqlite.prepare<[number]>("UPDATE traffic_meta SET value = ? WHERE key = 'head_seq'");
-    // The ingest hot path is one synchronous transaction on prepared statements: Kysely's async
-    // pipeline would cost more than the insert itself. Reading the head inside the transaction keeps
-    // seqs right even if another process appended.
-    const append = sqlite.transaction((records: readonly TrafficRecord[], receivedAt: number) => {
-      const firstSeq = (head.get()?.value ?? 0) + 1;
-      const lastSeq = firstSeq + records.length - 1;
-      insert.run(firstSeq, lastSeq, receivedAt, JSON.stringify(records));
-      setHead.run(lastSeq);
-      return { firstSeq, lastSeq };
-    });
-    // BEGIN IMMEDIATE: take the write lock up front, so two writers never deadlock on an upgrade.
-    this.appendSegment = append.immediate;
+    this.opened.sqlite.exec(TRAFFIC_LOG_DDL);
+    this.appendSegment = createSegmentWriter(this.opened.sqlite);
   }
 
   static async open(dataDir: string, sync: SyncLevel): Promise<SqliteTrafficLog> {
@@ -48,7 +24,9 @@ export class SqliteTrafficLog implements TrafficLog {
 
   async append(records: readonly TrafficRecord[]): Promise<{ firstSeq: number; lastSeq: number }> {
     if (records.length === 0) return { firstSeq: 0, lastSeq: 0 };
-    return this.appendSegment(records, Date.now());
+    const recordsJson = JSON.stringify(records);
+    const receivedAt = Date.now();
+    return this.appendSegment(recordsJson, records.length, receivedAt);
   }
 
   async readAfter(afterSeq: number, limit: number): Promise<LoggedRecord[]> {
