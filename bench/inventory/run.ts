@@ -16,7 +16,10 @@ const PHASE = fileURLToPath(new URL('./phase.ts', import.meta.url));
 const ENGINE_HEAP_MB = Number(process.env.TAPLINE_ENGINE_HEAP_MB ?? 256);
 
 interface Phase {
+  records: number;
   recordsPerSecond: number;
+  /** CPU time of the phase's process (all threads): steadier than wall time on a shared machine. */
+  cpuSeconds: number;
   peakRssMb: number;
   endpoints: number;
   seconds: number;
@@ -54,12 +57,13 @@ for (let round = 1; round <= ROUNDS; round++) {
   const t = tapline.at(-1)!;
   const b = baseline.at(-1)!;
   console.log(
-    `round ${round}: tapline ${Math.round(t.recordsPerSecond)} records/s, peak RSS ${Math.round(t.peakRssMb)} MB, ` +
+    `round ${round}: tapline ${Math.round(t.recordsPerSecond)} records/s (${Math.round(t.records / t.cpuSeconds)} per CPU-second), peak RSS ${Math.round(t.peakRssMb)} MB, ` +
       `${t.endpoints} endpoints; baseline ${Math.round(b.recordsPerSecond)} records/s, peak RSS ${Math.round(b.peakRssMb)} MB`,
   );
 }
 const rate = (phases: Phase[]) => median(phases.map((p) => p.recordsPerSecond));
 const rss = (phases: Phase[]) => median(phases.map((p) => p.peakRssMb));
+const cpuRate = (phases: Phase[]) => median(phases.map((p) => p.records / p.cpuSeconds));
 console.log('');
 console.log(
   `tapline (engine + SQLite): ${Math.round(rate(tapline))} records/s, peak RSS ${Math.round(rss(tapline))} MB (median of ${ROUNDS})`,
@@ -68,6 +72,10 @@ console.log(
   `baseline (JSON.parse)    : ${Math.round(rate(baseline))} records/s, peak RSS ${Math.round(rss(baseline))} MB`,
 );
 console.log(`ratio tapline/baseline   : ${(rate(tapline) / rate(baseline)).toFixed(3)}`);
+console.log(
+  `per CPU-second (medians): tapline ${Math.round(cpuRate(tapline))}, baseline ${Math.round(cpuRate(baseline))} records ` +
+    '(CPU time of the whole process, GC threads included; steadier than wall time when the machine is shared)',
+);
 const last = tapline.at(-1)!;
 const total = Object.values(last.parts).reduce((sum, ms) => sum + ms, 0);
 console.log(

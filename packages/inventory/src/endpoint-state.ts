@@ -31,14 +31,25 @@ export function maskFlagOf(row: ParameterRow, secretName: boolean): boolean {
 
 export type ParamBuckets = Record<ParameterIn, Map<string, ParamState>>;
 
-/** A sample not masked yet; JSON bodies were masked in the same walk that classified them. */
+/**
+ * The body of a pending sample. `{ json }`: the parsed JSON body with its sensitive leaves masked in place
+ * by the walk that classified it, serialised only when the sample is taken; `'as-is'`: a JSON body the walk
+ * covered fully without masking anything (the text is the sample); null: the walk did not cover the body
+ * (or it is not JSON), so a separate classifying pass masks it.
+ */
+export type PendingBody = { readonly json: unknown } | 'as-is' | null;
+
+/**
+ * A sample not masked yet: the record and the masking decisions taken while it was applied (so a restart
+ * masks the same). The masked text is built when changes are taken, so records pushed out of an
+ * endpoint's last N before that are never serialised.
+ */
 export interface PendingSample {
   pending: true;
   seq: number;
   record: TrafficRecord;
-  /** JSON body text with sensitive leaves already masked, when the walk visited every leaf; else null. */
-  requestBody: string | null;
-  responseBody: string | null;
+  requestBody: PendingBody;
+  responseBody: PendingBody;
   /**
    * Masking decided while the record was applied (bit i: the i-th header / query pair is masked), so a
    * sample masks the same whether it is materialised now or after a restart. null: classify at masking time.

@@ -19,6 +19,7 @@ import {
   newEndpointState,
   type ParamBuckets,
   type ParamState,
+  type PendingBody,
   type PendingSample,
 } from './endpoint-state.js';
 import {
@@ -109,7 +110,7 @@ export class InventoryEngine {
   /** Query pairs: remembers which positions were masked (see PendingSample). */
   private readonly visitPair: LeafVisitor = (name, value) => {
     const i = this.pairIndex++;
-    const mask = this.touch(name, value);
+    const mask = this.touch(canonicalName(name), value);
     if (mask && i < 31) this.pairMask |= 1 << i;
     return mask;
   };
@@ -639,7 +640,7 @@ export class InventoryEngine {
       if (++n > 100) break;
       const value = headers[name];
       if (typeof value !== 'string') continue;
-      const lower = name.toLowerCase();
+      const lower = lowerCaseName(name);
       if (lower === 'cookie' && location === 'request') cookie = value;
       if (this.touch(lower, value) && n <= 31) maskBits |= 1 << (n - 1);
     }
@@ -655,16 +656,16 @@ export class InventoryEngine {
    * Body parameters for the current endpoint/location: JSON flattened (and masked in place for the sample
    * when every leaf was visited), form bodies by field.
    */
-  private body(text: string, contentType: string | undefined, parsed: unknown): string | null {
+  private body(text: string, contentType: string | undefined, parsed: unknown): PendingBody {
     if (text.length === 0 || this.curEndpoint === null) return null;
     this.curIn = 'body';
     const json = parsed !== undefined ? parsed : parseJsonBody(text);
     if (json !== undefined) {
       this.curTextual = false;
       const walked = flattenJson(json, this.visitLeaf);
-      // Masked text now, so the parsed body dies young instead of waiting for the take in old space.
       if (!walked.complete) return null;
-      return walked.masked ? JSON.stringify(json) : text;
+      // Serialised when taken: most records leave their endpoint's last N before that.
+      return walked.masked ? { json } : 'as-is';
     }
     if (contentType?.toLowerCase().includes('application/x-www-form-urlencoded')) {
       this.curTextual = true;
@@ -799,6 +800,32 @@ function secretFor(where: ParameterIn, name: string): boolean {
   return where === 'cookie' || isSecretName(name);
 }
 
+/**
+ * Lower-cased header names, memoised: the same few names recur in every record, and the cached string
+ * keeps its hash and is the very key of the parameter map, so the look-up that follows is a pointer match
+ * (a fresh string would be hashed and compared character by character against a key far out of cache).
+ */
+const lowerNames = new Map<string, string>();
+function lowerCaseName(name: string): string {
+  let lower = lowerNames.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (lowerNames.size >= 10_000) lowerNames.clear();
+    lowerNames.set(name, lower);
+  }
+  return lower;
+}
+
+/** One shared string per query parameter name (sliced fresh from every path), for the same reason. */
+const canonicalNames = new Map<string, string>();
+function canonicalName(name: string): string {
+  const known = canonicalNames.get(name);
+  if (known !== undefined) return known;
+  if (canonicalNames.size >= 10_000) canonicalNames.clear();
+  canonicalNames.set(name, name);
+  return name;
+}
+
 function exampleOf(value: unknown): string {
   const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return s.length > MAX_EXAMPLE_LENGTH ? `${s.slice(0, MAX_EXAMPLE_LENGTH)}…` : s;
@@ -821,12 +848,14 @@ function bitDecision(bits: number | null, location: ParameterLocation): MaskDeci
 
 function sampleBody(
   text: string | undefined,
-  masked: string | null,
+  pending: PendingBody,
   contentType: string | undefined,
   location: ParameterLocation,
 ): string {
-  if (masked !== null) return masked;
-  return maskBody(typeof text === 'string' ? text : '', contentType, location);
+  const body = typeof text === 'string' ? text : '';
+  if (pending === 'as-is') return body;
+  if (pending !== null) return JSON.stringify(pending.json);
+  return maskBody(body, contentType, location);
 }
 
 /**

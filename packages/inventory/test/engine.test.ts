@@ -204,6 +204,26 @@ describe('filters', () => {
 });
 
 describe('masking', () => {
+  it('builds masked samples when changes are taken, only for the records still kept, the same after a restart', () => {
+    const records = Array.from({ length: 25 }, (_, i) =>
+      record({
+        path: '/orders/7',
+        responsePayload: JSON.stringify({ id: i, owner: { email: `u${i}@example.com` }, tags: ['a'] }),
+      }),
+    );
+    const engine = new InventoryEngine();
+    engine.apply(logged(records.slice(0, 20)));
+    const restarted = new InventoryEngine({}, engine.snapshot());
+    engine.apply(logged(records.slice(20), 21));
+    restarted.apply(logged(records.slice(20), 21));
+    const samples = engine.takeChanges().samples[0]?.samples ?? [];
+    expect(samples.map((s) => s.seq)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    expect(samples.map((s) => JSON.parse(s.response.body))).toEqual(
+      Array.from({ length: 10 }, (_, k) => ({ id: 15 + k, owner: { email: '****' }, tags: ['a'] })),
+    );
+    expect(restarted.takeChanges().samples[0]?.samples).toEqual(samples);
+  });
+
   it('samples hold no raw secret, while detection classified the raw values first', () => {
     const changes = once([
       record({

@@ -7,32 +7,56 @@ import { type InventoryDatabase, migrateInventory } from './inventory-schema.js'
 import { INVENTORY_DB_FILE, openDatabase } from './open-database.js';
 import {
   collectionFromDb,
-  collectionToDb,
   endpointFromDb,
-  endpointToDb,
   hourlyFromDb,
   parameterFromDb,
-  parameterToDb,
   samplesFromDb,
 } from './row-mapping.js';
 
 const CHECKPOINT_KEY = 'checkpoint';
 
-/** `INSERT ... ON CONFLICT DO UPDATE` of every non-key column, with named parameters. */
-function upsertSql(table: string, keys: readonly string[], columns: readonly string[]): string {
-  const updates = columns
-    .filter((column) => !keys.includes(column))
-    .map((column) => `${column} = excluded.${column}`);
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})
+/**
+ * JSON of a short list of plain names (data types, sensitive classes): almost always `[]` or one name,
+ * so those skip JSON.stringify. Same text as JSON.stringify (the names need no escaping).
+ */
+function jsonArray(list: readonly string[]): string {
+  if (list.length === 0) return '[]';
+  if (list.length === 1) return `["${list[0]}"]`;
+  return JSON.stringify(list);
+}
+
+/**
+ * `INSERT ... ON CONFLICT DO UPDATE` with positional parameters. Only `mutable` columns are updated on
+ * conflict: the others are what the row's id is derived from, so they never change, and leaving them out
+ * of the SET spares SQLite rewriting the index entries on them (most of a commit is updates).
+ */
+function upsertSql(
+  table: string,
+  keys: readonly string[],
+  columns: readonly string[],
+  mutable: readonly string[],
+): string {
+  const updates = mutable.map((column) => `${column} = excluded.${column}`);
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
 }
 
 const COLLECTION_COLUMNS = ['id', 'name', 'host', 'tags', 'first_seen', 'last_seen'];
+const COLLECTION_MUTABLE = ['tags', 'first_seen', 'last_seen'];
 const ENDPOINT_COLUMNS = [
   'id',
   'collection_id',
   'method',
   'path',
+  'auth_types',
+  'sensitive',
+  'status_codes',
+  'calls',
+  'first_seen',
+  'last_seen',
+  'graphql',
+];
+const ENDPOINT_MUTABLE = [
   'auth_types',
   'sensitive',
   'status_codes',
@@ -55,6 +79,7 @@ const PARAMETER_COLUMNS = [
   'count',
   'examples',
 ];
+const PARAMETER_MUTABLE = ['types', 'sensitive', 'first_seen', 'last_seen', 'count', 'examples'];
 
 /**
  * The inventory aggregates on SQLite; `commit` is one transaction including the checkpoint.
@@ -71,11 +96,13 @@ export class SqliteInventoryStore implements InventoryStore {
     private readonly closeDatabase: () => Promise<void>,
   ) {
     const statements = {
-      collection: sqlite.prepare(upsertSql('collections', ['id'], COLLECTION_COLUMNS)),
-      endpoint: sqlite.prepare(upsertSql('endpoints', ['id'], ENDPOINT_COLUMNS)),
-      parameter: sqlite.prepare(upsertSql('parameters', ['id'], PARAMETER_COLUMNS)),
-      hourly: sqlite.prepare(upsertSql('hourly', ['endpoint_id', 'hour'], ['endpoint_id', 'hour', 'calls'])),
-      samples: sqlite.prepare(upsertSql('samples', ['endpoint_id'], ['endpoint_id', 'samples'])),
+      collection: sqlite.prepare(upsertSql('collections', ['id'], COLLECTION_COLUMNS, COLLECTION_MUTABLE)),
+      endpoint: sqlite.prepare(upsertSql('endpoints', ['id'], ENDPOINT_COLUMNS, ENDPOINT_MUTABLE)),
+      parameter: sqlite.prepare(upsertSql('parameters', ['id'], PARAMETER_COLUMNS, PARAMETER_MUTABLE)),
+      hourly: sqlite.prepare(
+        upsertSql('hourly', ['endpoint_id', 'hour'], ['endpoint_id', 'hour', 'calls'], ['calls']),
+      ),
+      samples: sqlite.prepare(upsertSql('samples', ['endpoint_id'], ['endpoint_id', 'samples'], ['samples'])),
       removeParameters: sqlite.prepare('DELETE FROM parameters WHERE endpoint_id = ?'),
       removeSamples: sqlite.prepare('DELETE FROM samples WHERE endpoint_id = ?'),
       removeHourly: sqlite.prepare('DELETE FROM hourly WHERE endpoint_id = ?'),
@@ -91,15 +118,44 @@ export class SqliteInventoryStore implements InventoryStore {
         statements.removeHourly.run(id);
         statements.removeEndpoint.run(id);
       }
-      for (const row of changes.collections) statements.collection.run(collectionToDb(row));
-      for (const row of changes.endpoints) statements.endpoint.run(endpointToDb(row));
-      for (const row of changes.parameters) statements.parameter.run(parameterToDb(row));
-      for (const row of changes.hourly) {
-        statements.hourly.run({ endpoint_id: row.endpointId, hour: row.hour, calls: row.calls });
+      // Positional arguments in column order: no per-row parameter object to build and read back.
+      for (const r of changes.collections) {
+        statements.collection.run(r.id, r.name, r.host, JSON.stringify(r.tags), r.firstSeen, r.lastSeen);
       }
-      for (const entry of changes.samples) {
-        statements.samples.run({ endpoint_id: entry.endpointId, samples: JSON.stringify(entry.samples) });
+      for (const r of changes.endpoints) {
+        statements.endpoint.run(
+          r.id,
+          r.collectionId,
+          r.method,
+          r.path,
+          JSON.stringify(r.authTypes),
+          JSON.stringify(r.sensitive),
+          JSON.stringify(r.statusCodes),
+          r.calls,
+          r.firstSeen,
+          r.lastSeen,
+          r.graphql === undefined ? null : JSON.stringify(r.graphql),
+        );
       }
+      for (const r of changes.parameters) {
+        statements.parameter.run(
+          r.id,
+          r.endpointId,
+          r.location,
+          r.status,
+          r.in,
+          r.name,
+          jsonArray(r.types),
+          jsonArray(r.sensitive),
+          r.firstSeen,
+          r.lastSeen,
+          r.count,
+          JSON.stringify(r.examples),
+        );
+      }
+      for (const r of changes.hourly) statements.hourly.run(r.endpointId, r.hour, r.calls);
+      for (const entry of changes.samples)
+        statements.samples.run(entry.endpointId, JSON.stringify(entry.samples));
       statements.checkpoint.run(CHECKPOINT_KEY, changes.checkpoint);
     });
   }
