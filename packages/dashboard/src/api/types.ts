@@ -1,4 +1,14 @@
 /** Shapes of the query API (`packages/server/src/query/dto.ts`). Times are ISO 8601 strings. */
+import type { AuthType as EngineAuthType, SensitiveClass as EngineSensitiveClass } from '@tapline/inventory';
+import type {
+  CollectionDto,
+  EndpointDetailResponse,
+  EndpointDto,
+  EndpointsResponse,
+  HourlyDto,
+  ParameterDto,
+  SampleDto,
+} from '@tapline/server';
 
 export const SENSITIVE_CLASSES = [
   'EMAIL',
@@ -10,7 +20,7 @@ export const SENSITIVE_CLASSES = [
   'JWT',
   'IP_ADDRESS',
   'SECRET',
-] as const;
+] as const satisfies readonly EngineSensitiveClass[];
 export type SensitiveClass = (typeof SENSITIVE_CLASSES)[number];
 
 export const AUTH_TYPES = [
@@ -22,73 +32,17 @@ export const AUTH_TYPES = [
   'SESSION_TOKEN',
   'MTLS',
   'UNAUTHENTICATED',
-] as const;
+] as const satisfies readonly EngineAuthType[];
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
-export interface Collection {
-  id: string;
-  name: string;
-  host: string | null;
-  tags: Record<string, string>;
-  endpoints: number;
-  sensitiveParams: number;
-  authTypes: string[];
-  firstSeen: string;
-  lastSeen: string;
-}
-
-export interface Endpoint {
-  id: string;
-  collectionId: string;
-  method: string;
-  path: string;
-  authTypes: string[];
-  sensitive: string[];
-  statusCodes: number[];
-  calls: number;
-  firstSeen: string;
-  lastSeen: string;
-  graphql?: { operationType: 'query' | 'mutation' | 'subscription' | null; field: string };
-}
-
-export type ParameterIn = 'header' | 'cookie' | 'query' | 'path' | 'body';
-
-export interface Parameter {
-  id: string;
-  location: 'request' | 'response';
-  status: number | null;
-  in: ParameterIn;
-  name: string;
-  types: string[];
-  sensitive: string[];
-  firstSeen: string;
-  lastSeen: string;
-  count: number;
-  examples?: string[];
-}
-
-export interface Sample {
-  seq: number;
-  time: string;
-  request: { method: string; path: string; headers: Record<string, string>; body: string; ip: string };
-  response: { statusCode: number; headers: Record<string, string>; body: string };
-}
-
-export interface HourlyCount {
-  hour: string;
-  calls: number;
-}
-
-export interface EndpointDetail {
-  endpoint: Endpoint;
-  parameters: Parameter[];
-  samples: Sample[];
-  hourly: HourlyCount[];
-}
-
-export interface EndpointPage {
-  endpoints: Endpoint[];
-  total: number;
-}
+/** The query API's response shapes come from the server itself, so the two cannot drift apart. */
+export type Collection = CollectionDto;
+export type Endpoint = EndpointDto;
+export type ParameterIn = ParameterDto['in'];
+export type Parameter = ParameterDto;
+export type Sample = SampleDto;
+export type HourlyCount = HourlyDto;
+export type EndpointDetail = EndpointDetailResponse;
+export type EndpointPage = EndpointsResponse;
