@@ -1,4 +1,5 @@
 import { type TrafficRecord, toWireRecord } from '@tapline/contracts';
+import { trafficRecord } from '@tapline/testkit';
 
 const RESOURCES = ['users', 'orders', 'items', 'carts', 'invoices'];
 
@@ -6,7 +7,7 @@ const RESOURCES = ['users', 'orders', 'items', 'carts', 'invoices'];
 export function benchRecord(n: number): TrafficRecord {
   const resource = RESOURCES[n % RESOURCES.length] as string;
   const post = n % 3 === 0;
-  return {
+  return trafficRecord({
     path: post ? `/prod/${resource}` : `/prod/${resource}/${1000 + (n % 997)}?expand=details&page=${n % 7}`,
     method: post ? 'POST' : 'GET',
     requestHeaders: {
@@ -34,13 +35,7 @@ export function benchRecord(n: number): TrafficRecord {
     time: 1_795_515_302 + n,
     statusCode: post ? 201 : 200,
     status: post ? 'Created' : 'OK',
-    type: 'HTTP/1.1',
-    accountId: '1000000',
-    vxlanId: '0',
-    isPending: false,
-    source: 'MIRRORING',
-    tag: { service: 'lambda' },
-  };
+  });
 }
 
 /** `count` distinct pre-serialised request bodies of `batch` records each. */

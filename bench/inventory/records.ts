@@ -1,4 +1,5 @@
 import type { TrafficRecord } from '@tapline/contracts';
+import { trafficRecord } from '@tapline/testkit';
 
 const RESOURCES = ['users', 'orders', 'items', 'carts', 'invoices'];
 export const HOSTS = 100;
@@ -11,7 +12,7 @@ export function inventoryRecord(k: number, variant: number): TrafficRecord {
   const resource = RESOURCES[Math.floor(k / HOSTS) % RESOURCES.length] as string;
   const post = Math.floor(k / (HOSTS * RESOURCES.length)) === 1;
   const id = 1000 + variant * 13;
-  return {
+  return trafficRecord({
     path: post ? `/prod/${resource}` : `/prod/${resource}/${id}?expand=details&page=${variant % 5}`,
     method: post ? 'POST' : 'GET',
     requestHeaders: {
@@ -38,11 +39,5 @@ export function inventoryRecord(k: number, variant: number): TrafficRecord {
     time: 1_795_515_302 + variant * 60,
     statusCode: post ? 201 : 200,
     status: post ? 'Created' : 'OK',
-    type: 'HTTP/1.1',
-    accountId: '1000000',
-    vxlanId: '0',
-    isPending: false,
-    source: 'MIRRORING',
-    tag: { service: 'lambda' },
-  };
+  });
 }
