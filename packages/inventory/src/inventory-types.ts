@@ -43,16 +43,18 @@ export const DATA_TYPES = [
 export type DataType = (typeof DATA_TYPES)[number];
 
 /** Sensitive-data classes; a subset of the data types, plus secrets found by name (tokens, passwords). */
-export type SensitiveClass =
-  | 'EMAIL'
-  | 'SSN'
-  | 'CREDIT_CARD'
-  | 'VIN'
-  | 'PHONE_NUMBER'
-  | 'ADDRESS'
-  | 'JWT'
-  | 'IP_ADDRESS'
-  | 'SECRET';
+export const SENSITIVE_CLASSES = [
+  'EMAIL',
+  'SSN',
+  'CREDIT_CARD',
+  'VIN',
+  'PHONE_NUMBER',
+  'ADDRESS',
+  'JWT',
+  'IP_ADDRESS',
+  'SECRET',
+] as const;
+export type SensitiveClass = (typeof SENSITIVE_CLASSES)[number];
 
 export const AUTH_TYPES = [
   'BEARER',

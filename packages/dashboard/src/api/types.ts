@@ -22,6 +22,9 @@ export const SENSITIVE_CLASSES = [
   'SECRET',
 ] as const satisfies readonly EngineSensitiveClass[];
 export type SensitiveClass = (typeof SENSITIVE_CLASSES)[number];
+// The browser bundle cannot import the engine package for two lists, so the compiler checks they match it.
+const sensitiveClassesComplete: Exclude<EngineSensitiveClass, SensitiveClass> extends never ? true : false =
+  true;
 
 export const AUTH_TYPES = [
   'BEARER',
@@ -34,6 +37,9 @@ export const AUTH_TYPES = [
   'UNAUTHENTICATED',
 ] as const satisfies readonly EngineAuthType[];
 export type AuthType = (typeof AUTH_TYPES)[number];
+const authTypesComplete: Exclude<EngineAuthType, AuthType> extends never ? true : false = true;
+void sensitiveClassesComplete;
+void authTypesComplete;
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 

@@ -1,5 +1,5 @@
-import { useCallback, useMemo } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useMemo } from 'react';
+import { Link } from 'react-router-dom';
 import { collectionUrl, listCollections } from '../api/client.js';
 import type { Collection } from '../api/types.js';
 import { AuthBadges, TagChip } from '../components/badges.js';
@@ -8,6 +8,7 @@ import { ErrorBanner } from '../components/layout.js';
 import { SearchBox } from '../components/search-box.js';
 import { formatAgo, formatDateTime, formatNumber } from '../lib/format.js';
 import { usePolling } from '../lib/use-polling.js';
+import { useUrlState } from '../lib/use-url-state.js';
 
 const COLUMNS = [
   { key: 'name', label: 'Collection', numeric: false },
@@ -38,7 +39,7 @@ const SORTERS: Record<SortKey, (a: Collection, b: Collection) => number> = {
 const isSortKey = (s: string | null): s is SortKey => COLUMNS.some((c) => c.key === s);
 
 export function CollectionsPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlState();
   const { data, error, loading } = usePolling(listCollections, 'collections', 3000);
   const search = params.get('q') ?? '';
   const tag = params.get('tag') ?? '';
@@ -46,22 +47,6 @@ export function CollectionsPage() {
   const sort: SortKey = isSortKey(rawSort) ? rawSort : 'lastSeen';
   const dir = params.get('dir') === 'asc' ? 'asc' : params.get('dir') === 'desc' ? 'desc' : null;
   const descending = dir === null ? sort === 'lastSeen' : dir === 'desc';
-
-  const update = useCallback(
-    (changes: Record<string, string | null>) =>
-      setParams(
-        (prev) => {
-          const next = new URLSearchParams(prev);
-          for (const [k, v] of Object.entries(changes)) {
-            if (v === null || v === '') next.delete(k);
-            else next.set(k, v);
-          }
-          return next;
-        },
-        { replace: true },
-      ),
-    [setParams],
-  );
 
   const rows = useMemo(() => {
     const needle = search.toLowerCase();

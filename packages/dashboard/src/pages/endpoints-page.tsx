@@ -1,5 +1,5 @@
-import { useCallback, useMemo } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { useMemo } from 'react';
+import { Link, useParams } from 'react-router-dom';
 import { type EndpointQuery, listCollections, openApiUrl } from '../api/client.js';
 import { HTTP_METHODS, SENSITIVE_CLASSES } from '../api/types.js';
 import { AuthBadges, TagChip } from '../components/badges.js';
@@ -9,6 +9,7 @@ import { SearchBox } from '../components/search-box.js';
 import { ENDPOINT_TABS, type EndpointTab, useEndpointRows } from '../lib/endpoint-rows.js';
 import { formatAgo, formatDateTime, formatNumber } from '../lib/format.js';
 import { usePolling } from '../lib/use-polling.js';
+import { useUrlState } from '../lib/use-url-state.js';
 
 const TAB_LABELS: Record<EndpointTab, string> = {
   all: 'All',
@@ -22,7 +23,7 @@ const isTab = (s: string | null): s is EndpointTab =>
 
 export function EndpointsPage() {
   const { id = '' } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlState();
   const rawTab = params.get('tab');
   const tab: EndpointTab = isTab(rawTab) ? rawTab : 'all';
   const search = params.get('q') ?? '';
@@ -32,22 +33,6 @@ export function EndpointsPage() {
   const rows = useEndpointRows(id, query, tab, 5000);
   const collections = usePolling(listCollections, 'collections', 5000);
   const collection = collections.data?.find((c) => c.id === id);
-
-  const update = useCallback(
-    (changes: Record<string, string | null>) =>
-      setParams(
-        (prev) => {
-          const next = new URLSearchParams(prev);
-          for (const [k, v] of Object.entries(changes)) {
-            if (v === null || v === '') next.delete(k);
-            else next.set(k, v);
-          }
-          return next;
-        },
-        { replace: true },
-      ),
-    [setParams],
-  );
 
   const filtered = search !== '' || method !== '' || sensitive !== '' || tab !== 'all';
   return (

@@ -1,21 +1,16 @@
-import { AUTH_TYPES, type AuthType, buildOpenApiDocument, type SensitiveClass } from '@tapline/inventory';
+import {
+  AUTH_TYPES,
+  type AuthType,
+  buildOpenApiDocument,
+  SENSITIVE_CLASSES,
+  type SensitiveClass,
+} from '@tapline/inventory';
 import type { FastifyInstance } from 'fastify';
 import { ServerErrorCode } from '../errors.js';
 import { HttpError } from '../http-error.js';
 import type { EndpointFilter, InventoryQueries } from '../ports.js';
 import { collectionDto, endpointDto, hourlyDto, parameterDto, sampleDto } from './dto.js';
 
-const SENSITIVE_CLASSES: readonly SensitiveClass[] = [
-  'EMAIL',
-  'SSN',
-  'CREDIT_CARD',
-  'VIN',
-  'PHONE_NUMBER',
-  'ADDRESS',
-  'JWT',
-  'IP_ADDRESS',
-  'SECRET',
-];
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
 
