@@ -4,17 +4,20 @@
  * run with the two environments interleaved invocation by invocation so machine load hits both alike.
  *
  *   npx tsx bench/extension-overhead/run.ts [--runtime ric|minimal] [--small N] [--large N]
+ *
+ * `--small 0` or `--large 0` skips that phase. BENCH_NODE_FLAGS=... runs the tapped extensions with
+ * those Node flags instead of the launcher's defaults (TAPLINE_NODE_FLAGS), to compare settings.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildLayer } from '../../packages/extension/src/layer/build-layer.js';
 import { LambdaEmulator, minimalRuntime, ricRuntime } from '../../packages/lambda-emulator/src/index.js';
+import { startLeanCollector } from './lean-collector.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string): string => {
@@ -144,6 +147,7 @@ async function phase(
     postResponse: [],
   }));
   const result: PhaseResult = { label, n, sides, failed: 0 };
+  if (n === 0) return result;
   for (let i = 0; i < WARMUP + n; i += 1) {
     // Rotate which side goes first so none always runs at a "warmer" moment.
     for (let k = 0; k < sides.length; k += 1) {
@@ -186,33 +190,11 @@ function report(r: PhaseResult): void {
   }
 }
 
-/** The in-memory collector, run in a child process (see collector-process.ts). */
-async function startCollector(): Promise<{ url: string; count(): Promise<string>; close(): void }> {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./collector-process.ts', import.meta.url))],
-    { stdio: 'pipe' },
-  );
-  const lines = createInterface({ input: child.stdout });
-  const iterator = lines[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  return {
-    url: String(first.value),
-    async count() {
-      child.stdin.write('count\n');
-      return String((await iterator.next()).value);
-    },
-    close() {
-      child.stdin.end();
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const began = performance.now();
   const out = mkdtempSync(path.join(tmpdir(), 'tapline-bench-'));
   const layer = await buildLayer({ outDir: out });
-  const collector = await startCollector();
+  const collector = await startLeanCollector();
   const runtime =
     RUNTIME === 'minimal' ? minimalRuntime(ECHO_DIR, 'index.handler') : ricRuntime(ECHO_DIR, 'index.handler');
   console.log(
@@ -225,6 +207,7 @@ async function main(): Promise<void> {
     LRAP_LISTENER_PORT: String(port),
     AKTO_MIRRORING_URL: collector.url,
     TAPLINE_MAX_BODY_BYTES: String(2 * 1024 * 1024),
+    ...(process.env.BENCH_NODE_FLAGS ? { TAPLINE_NODE_FLAGS: process.env.BENCH_NODE_FLAGS } : {}),
     ...extra,
   });
   const direct = await LambdaEmulator.start({ functionName: 'bench', runtime, timeoutMs: 30_000 });
@@ -268,10 +251,7 @@ async function main(): Promise<void> {
       `extension peak RSS (VmHWM), default: after 1 KB phase ${rssSmall.each.toFixed(1)} MB, after 1 MB phase ${rssLarge.each.toFixed(1)} MB;` +
         ` TAPLINE_FLUSH_EACH_INVOKE=false: ${rssSmall.due.toFixed(1)} MB / ${rssLarge.due.toFixed(1)} MB`,
     );
-    const [received, decodeErrors] = (await collector.count()).split(' ');
-    console.log(
-      `records received by the collector (separate process): ${received} (decode errors ${decodeErrors})`,
-    );
+    // Counted after shutdown (below), when every extension has flushed what it held.
     const [base, each, due] = small.sides;
     console.log('\ntargets (1 KB):');
     for (const side of [each!, due!]) {
@@ -288,7 +268,11 @@ async function main(): Promise<void> {
     console.log(`\ntotal run time ${((performance.now() - began) / 1000).toFixed(1)} s`);
   } finally {
     for (const [, emulator] of sides) await emulator.shutdown({ deadlineMs: 1000 });
-    collector.close();
+    const { records, decodeErrors } = collector.count();
+    const perSide = (n: number) => (n === 0 ? 0 : WARMUP + n);
+    const expected = 2 * (perSide(SMALL_N) + perSide(LARGE_N));
+    console.log(`records received by the collector: ${records} of ${expected} (decode errors ${decodeErrors})`);
+    await collector.close();
     rmSync(out, { recursive: true, force: true });
   }
 }

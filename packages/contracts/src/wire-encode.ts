@@ -55,3 +55,13 @@ export function toWireRecord(record: TrafficRecord): WireRecord {
 export function encodeBatch(records: readonly TrafficRecord[]): string {
   return JSON.stringify({ batchData: records.map(toWireRecord) } satisfies WireBatch);
 }
+
+/** One record in its wire JSON, for senders that encode ahead of batching. */
+export function encodeWireRecord(record: TrafficRecord): string {
+  return JSON.stringify(toWireRecord(record));
+}
+
+/** The batch body around records already encoded with `encodeWireRecord` (same bytes as `encodeBatch`). */
+export function encodeBatchOf(encoded: readonly string[]): string {
+  return `{"batchData":[${encoded.join(',')}]}`;
+}

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeWireRecord, encodeBatch, type TrafficRecord } from '../src/index.js';
+import {
+  decodeWireRecord,
+  encodeBatch,
+  encodeBatchOf,
+  encodeWireRecord,
+  type TrafficRecord,
+} from '../src/index.js';
 
 const fixture = JSON.parse(
   readFileSync(
@@ -135,5 +141,13 @@ describe('encodeBatch', () => {
   it('round-trips through the decoder', () => {
     const wire = JSON.parse(encodeBatch([record])) as { batchData: unknown[] };
     expect(decodeWireRecord(wire.batchData[0])).toEqual({ ok: true, record });
+  });
+
+  it('gives the same bytes when records are encoded ahead and batched later', () => {
+    const other = { ...record, path: '/items?id=4', tag: { service: 'lambda' } };
+    expect(encodeBatchOf([encodeWireRecord(record), encodeWireRecord(other)])).toBe(
+      encodeBatch([record, other]),
+    );
+    expect(encodeBatchOf([])).toBe(encodeBatch([]));
   });
 });

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import { HttpClient } from './http/http-client.js';
 
 /** The outcome of one POST: a value, never an exception. */
 export type SendResult =
@@ -34,59 +33,38 @@ function classify(error: NodeJS.ErrnoException): string {
 export function createCollectorClient(options: CollectorClientOptions): CollectorClient {
   const { url } = options;
   const secure = url.protocol === 'https:';
-  const agent = secure
-    ? new https.Agent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: options.tlsVerify })
-    : new http.Agent({ keepAlive: true, maxSockets: 4 });
-  const request = secure ? https.request : http.request;
-  const baseHeaders: Record<string, string> = { 'content-type': 'application/json' };
-  if (options.token !== undefined) {
-    baseHeaders['x-api-key'] = options.token;
-    baseHeaders.authorization = options.token;
-  }
+  const client = new HttpClient({
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: Number(url.port) || (secure ? 443 : 80),
+    maxSockets: 4,
+    ...(secure ? { tls: { rejectUnauthorized: options.tlsVerify } } : {}),
+  });
+  // The head is the same for every batch but its length: built once.
+  const fixed = [
+    `POST ${url.pathname}${url.search} HTTP/1.1`,
+    `Host: ${url.host}`,
+    'Content-Type: application/json',
+  ];
+  if (options.token !== undefined)
+    fixed.push(`X-API-KEY: ${options.token}`, `Authorization: ${options.token}`);
+  const headPrefix = fixed.join('\r\n');
 
   return {
-    send(body, timeoutMs) {
-      return new Promise<SendResult>((resolve) => {
-        let settled = false;
-        const done = (result: SendResult): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve(result);
-        };
-        const req = request(url, {
-          method: 'POST',
-          agent,
-          headers: { ...baseHeaders, 'content-length': String(body.length) },
-        });
-        const timer = setTimeout(
-          () => {
-            done({ kind: 'retryable', reason: 'timeout' });
-            req.destroy();
-          },
-          Math.max(1, timeoutMs),
-        );
-        req.on('socket', (socket) => socket.setNoDelay(true));
-        req.on('response', (res) => {
-          res.resume();
-          const status = res.statusCode ?? 0;
-          res.on('end', () => {
-            if (status >= 200 && status < 300) done({ kind: 'ok' });
-            else if (status >= 500 || status === 429 || status === 408)
-              done({ kind: 'retryable', reason: `http-${status}`, status });
-            else done({ kind: 'failed', reason: `http-${status}`, status });
-          });
-          res.on('error', () => done({ kind: 'retryable', reason: 'reset' }));
-        });
-        req.on('error', (error: NodeJS.ErrnoException) => {
-          const reason = classify(error);
-          done(reason === 'tls' ? { kind: 'failed', reason } : { kind: 'retryable', reason });
-        });
-        req.end(body);
-      });
+    async send(body, timeoutMs) {
+      const result = await client.request(`${headPrefix}\r\nContent-Length: ${body.length}`, body, timeoutMs);
+      if (!result.ok) {
+        if (result.error.code === 'ETIMEDOUT') return { kind: 'retryable', reason: 'timeout' };
+        const reason = classify(result.error);
+        return reason === 'tls' ? { kind: 'failed', reason } : { kind: 'retryable', reason };
+      }
+      const status = result.status;
+      if (status >= 200 && status < 300) return { kind: 'ok' };
+      if (status >= 500 || status === 429 || status === 408)
+        return { kind: 'retryable', reason: `http-${status}`, status };
+      return { kind: 'failed', reason: `http-${status}`, status };
     },
     close() {
-      agent.destroy();
+      client.destroy();
     },
   };
 }

@@ -110,6 +110,13 @@ export function parseConfig(env: Env, log: Logger): ExtensionConfig {
       .filter((h) => h !== ''),
   );
 
+  // The token goes into a header line: control characters would split it (and leak the rest).
+  let token = nonEmpty(env.TAPLINE_INGEST_TOKEN) ?? nonEmpty(env.AKTO_API_TOKEN);
+  if (token !== undefined && !/^[\x20-\x7e]+$/.test(token)) {
+    log.warn('ingestion token holds characters a header cannot carry; sending none');
+    token = undefined;
+  }
+
   const runtimeApi = nonEmpty(env.AWS_LAMBDA_RUNTIME_API);
   const upstream = nonEmpty(env.LRAP_RUNTIME_API_ENDPOINT) ?? runtimeApi ?? '127.0.0.1:9001';
   if (runtimeApi === undefined) log.warn('AWS_LAMBDA_RUNTIME_API is not set; not running inside Lambda?');
@@ -121,7 +128,7 @@ export function parseConfig(env: Env, log: Logger): ExtensionConfig {
     extensionsApi: runtimeApi,
     extensionName: nonEmpty(env.TAPLINE_EXTENSION_NAME) ?? 'tapline',
     functionName: nonEmpty(env.AWS_LAMBDA_FUNCTION_NAME) ?? 'function',
-    token: nonEmpty(env.TAPLINE_INGEST_TOKEN) ?? nonEmpty(env.AKTO_API_TOKEN),
+    token,
     batchSize: int('TAPLINE_BATCH_SIZE', DEFAULTS.batchSize, 1, 10_000),
     lingerMs: int('TAPLINE_BATCH_LINGER_MS', DEFAULTS.lingerMs, 0, 600_000),
     flushTimeoutMs: int('TAPLINE_FLUSH_TIMEOUT_MS', DEFAULTS.flushTimeoutMs, 0, 60_000),

@@ -51,6 +51,7 @@ export async function startExtension(options: StartOptions): Promise<RunningExte
           }),
           log,
           batchSize: config.batchSize,
+          sendOnPush: config.flushEachInvoke,
           lingerMs: config.lingerMs,
           maxRecords: config.queueMaxRecords,
           maxBytes: config.queueMaxBytes,

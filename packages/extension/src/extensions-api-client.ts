@@ -1,5 +1,5 @@
-import http from 'node:http';
 import { ExtensionError, ExtensionErrorCode } from './errors.js';
+import { HttpClient, type HttpResult } from './http/http-client.js';
 
 export type ExtensionEvent =
   | { eventType: 'INVOKE'; requestId: string; deadlineMs: number; invokedFunctionArn?: string }
@@ -9,40 +9,56 @@ const BASE = '/2020-01-01/extension';
 
 /** The Extensions API: register once, then long-poll `event/next`. */
 export class ExtensionsApiClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
-  private identifier: string | undefined;
+  private readonly client: HttpClient;
+  private readonly host: string;
+  private nextHead = '';
 
-  constructor(private readonly hostPort: string) {}
+  constructor(hostPort: string) {
+    const i = hostPort.lastIndexOf(':');
+    const host = i < 0 ? hostPort : hostPort.slice(0, i);
+    const port = i < 0 ? 80 : Number(hostPort.slice(i + 1)) || 80;
+    this.host = hostPort;
+    this.client = new HttpClient({ host, port, maxSockets: 2 });
+  }
 
   async register(name: string, events: ('INVOKE' | 'SHUTDOWN')[]): Promise<string> {
+    const body = Buffer.from(JSON.stringify({ events }));
     const res = await this.call(
-      'POST',
-      `${BASE}/register`,
-      { 'Lambda-Extension-Name': name },
-      JSON.stringify({ events }),
+      'register',
+      [
+        `POST ${BASE}/register HTTP/1.1`,
+        `Host: ${this.host}`,
+        `Lambda-Extension-Name: ${name}`,
+        'Content-Type: application/json',
+        `Content-Length: ${body.length}`,
+      ].join('\r\n'),
+      body,
     );
-    const id = res.headers['lambda-extension-identifier'];
-    if (res.status !== 200 || typeof id !== 'string' || id === '') {
+    const id = res.head.header('lambda-extension-identifier');
+    if (res.status !== 200 || id === undefined || id === '') {
       throw new ExtensionError(
         ExtensionErrorCode.Register,
-        `register answered ${res.status}: ${res.body.slice(0, 200)}`,
+        `register answered ${res.status}: ${res.body.toString('utf8', 0, 200)}`,
       );
     }
-    this.identifier = id;
+    // The long poll is the same request every time: built once.
+    this.nextHead = [
+      `GET ${BASE}/event/next HTTP/1.1`,
+      `Host: ${this.host}`,
+      `Lambda-Extension-Identifier: ${id}`,
+    ].join('\r\n');
     return id;
   }
 
   async next(): Promise<ExtensionEvent> {
-    const res = await this.call('GET', `${BASE}/event/next`, {
-      'Lambda-Extension-Identifier': this.identifier ?? '',
-    });
+    const res = await this.call('event/next', this.nextHead, undefined);
     if (res.status !== 200) {
       throw new ExtensionError(
         ExtensionErrorCode.EventLoop,
-        `event/next answered ${res.status}: ${res.body.slice(0, 200)}`,
+        `event/next answered ${res.status}: ${res.body.toString('utf8', 0, 200)}`,
       );
     }
-    const event = JSON.parse(res.body) as ExtensionEvent;
+    const event = JSON.parse(res.body.toString('utf8')) as ExtensionEvent;
     if (event.eventType !== 'INVOKE' && event.eventType !== 'SHUTDOWN') {
       throw new ExtensionError(
         ExtensionErrorCode.EventLoop,
@@ -53,43 +69,19 @@ export class ExtensionsApiClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.client.destroy();
   }
 
-  private call(
-    method: string,
-    path: string,
-    headers: Record<string, string>,
-    body?: string,
-  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-    const [host, port] = splitHostPort(this.hostPort);
-    return new Promise((resolve, reject) => {
-      const req = http.request({ host, port, method, path, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
+  private async call(
+    what: string,
+    head: string,
+    body: Buffer | undefined,
+  ): Promise<Extract<HttpResult, { ok: true }>> {
+    const res = await this.client.request(head, body);
+    if (!res.ok)
+      throw new ExtensionError(ExtensionErrorCode.EventLoop, `Extensions API ${what} failed`, {
+        cause: res.error,
       });
-      req.on('socket', (socket) => socket.setNoDelay(true));
-      req.on('error', (cause) =>
-        reject(
-          new ExtensionError(ExtensionErrorCode.EventLoop, `Extensions API ${method} ${path} failed`, {
-            cause,
-          }),
-        ),
-      );
-      req.end(body);
-    });
+    return res;
   }
-}
-
-function splitHostPort(hostPort: string): [string, number] {
-  const i = hostPort.lastIndexOf(':');
-  return i < 0 ? [hostPort, 80] : [hostPort.slice(0, i), Number(hostPort.slice(i + 1)) || 80];
 }

@@ -1,8 +1,9 @@
-import type { IncomingMessage } from 'node:http';
-import type { HeaderMap, TrafficRecord } from '@tapline/contracts';
+import { encodeWireRecord, type HeaderMap, type TrafficRecord } from '@tapline/contracts';
 import { ByteCapture } from './byte-capture.js';
 import { mapEvent } from './event-mapping/index.js';
+import type { MessageHead } from './http/message-framer.js';
 import type { Logger } from './logger.js';
+import type { EncodedRecord } from './mirror-queue.js';
 import { buildRecord } from './record-builder.js';
 import { mapResult } from './response-mapping.js';
 import type { ProxyTap } from './runtime-proxy.js';
@@ -20,7 +21,7 @@ export interface InvocationTapOptions {
   maskHeaders: ReadonlySet<string>;
   log: Logger;
   /** Receives each mirrored record, off the response path. */
-  onRecord: (record: TrafficRecord) => void;
+  onRecord: (record: EncodedRecord) => void;
   random?: () => number;
 }
 
@@ -29,10 +30,15 @@ interface InvocationState {
   time: number;
   deadlineMs: number;
   delivered: boolean;
-  result?: { kind: 'response' | 'error'; capture: ByteCapture; req: IncomingMessage };
+  result?: {
+    kind: 'response' | 'error';
+    capture: ByteCapture;
+    head: MessageHead;
+    trailers: readonly string[];
+  };
 }
 
-function headerMap(raw: string[]): HeaderMap {
+function headerMap(raw: readonly string[]): HeaderMap {
   const out: HeaderMap = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
@@ -51,7 +57,7 @@ export class InvocationTap implements ProxyTap {
   private readonly finished = new Map<string, number>();
   private readonly forwardedAt = new Map<string, number>();
   /** Results forwarded but not yet both mapped and acknowledged by the upstream. */
-  private readonly completing = new Map<string, { record?: TrafficRecord | null; status?: number }>();
+  private readonly completing = new Map<string, { record?: EncodedRecord | null; status?: number }>();
   private readonly waiters = new Map<string, ((forwardedAt: number | undefined) => void)[]>();
   private readonly random: () => number;
   /** Told how many bytes each invocation captured (memory housekeeping). */
@@ -65,12 +71,12 @@ export class InvocationTap implements ProxyTap {
     return this.inflight.size;
   }
 
-  eventStarted(requestId: string, upstreamRes: IncomingMessage): ByteCapture | undefined {
+  eventStarted(requestId: string, response: MessageHead): ByteCapture | undefined {
     this.finished.delete(requestId);
     if (!this.options.enabled) return undefined;
     this.sweep();
     if (this.options.sampleRate < 1 && this.random() >= this.options.sampleRate) return undefined;
-    const deadline = Number(upstreamRes.headers['lambda-runtime-deadline-ms']);
+    const deadline = Number(response.header('lambda-runtime-deadline-ms'));
     const state: InvocationState = {
       event: new ByteCapture(Math.max(ENVELOPE_CAP, this.options.maxBodyBytes)),
       time: Math.floor(Date.now() / 1000),
@@ -89,18 +95,18 @@ export class InvocationTap implements ProxyTap {
   resultStarted(
     requestId: string,
     kind: 'response' | 'error',
-    req: IncomingMessage,
+    request: MessageHead,
   ): ByteCapture | undefined {
     const state = this.inflight.get(requestId);
     if (state === undefined || state.result !== undefined) return undefined;
-    const streaming = /streaming/i.test(String(req.headers['lambda-runtime-function-response-mode'] ?? ''));
+    const streaming = /streaming/i.test(request.header('lambda-runtime-function-response-mode') ?? '');
     // A streamed body is the payload itself (no envelope to parse), so it is capped at the mirrored size.
     const cap = streaming ? this.options.maxBodyBytes : Math.max(ENVELOPE_CAP, this.options.maxBodyBytes);
-    state.result = { kind, capture: new ByteCapture(cap), req };
+    state.result = { kind, capture: new ByteCapture(cap), head: request, trailers: [] };
     return state.result.capture;
   }
 
-  resultForwarded(requestId: string, kind: 'response' | 'error', _req: IncomingMessage): void {
+  resultForwarded(requestId: string, kind: 'response' | 'error', trailers: readonly string[]): void {
     this.forwardedAt.set(requestId, performance.now());
     const state = this.inflight.get(requestId);
     this.inflight.delete(requestId);
@@ -108,13 +114,15 @@ export class InvocationTap implements ProxyTap {
       this.finish(requestId);
       return;
     }
-    const pending: { record?: TrafficRecord | null; status?: number } = {};
+    state.result.trailers = trailers;
+    const pending: { record?: EncodedRecord | null; status?: number } = {};
     this.completing.set(requestId, pending);
     this.onLargeBody?.(state.event.total + state.result!.capture.total);
     // Off the response path: the runtime's bytes are already on their way upstream.
     setImmediate(() => {
       try {
-        pending.record = this.toRecord(state);
+        // Encoded here, before the Runtime API's answer, so the flush only joins strings.
+        pending.record = { json: encodeWireRecord(this.toRecord(state)) };
       } catch (error) {
         pending.record = null;
         this.options.log.warnLimited('mapping-error', 'could not map an invocation; not mirrored', {
@@ -203,8 +211,8 @@ export class InvocationTap implements ProxyTap {
     const response = mapResult({
       kind: result.kind,
       body: result.capture.bytes(),
-      requestHeaders: headerMap(result.req.rawHeaders),
-      trailers: headerMap(result.req.rawTrailers),
+      requestHeaders: headerMap(result.head.rawHeaders),
+      trailers: headerMap(result.trailers),
       eventKind: request.kind,
       ...(request.fieldName !== undefined ? { fieldName: request.fieldName } : {}),
     });

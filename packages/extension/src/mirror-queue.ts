@@ -1,4 +1,4 @@
-import { encodeBatch, type TrafficRecord } from '@tapline/contracts';
+import { encodeBatchOf } from '@tapline/contracts';
 import type { CollectorClient, SendResult } from './collector-client.js';
 import type { Logger } from './logger.js';
 
@@ -9,6 +9,11 @@ export interface MirrorQueueOptions {
   lingerMs: number;
   maxRecords: number;
   maxBytes: number;
+  /**
+   * Send as soon as a record arrives (when nothing is in flight) instead of waiting for the flush at
+   * `event/next`: the collector round trip then overlaps the Runtime API's answer to the runtime.
+   */
+  sendOnPush?: boolean;
   /** Per-request timeout of background (linger/size-triggered) sends. */
   backgroundTimeoutMs: number;
   /** Consecutive failures that open the circuit, and how long it stays open. */
@@ -27,8 +32,13 @@ export interface QueueStats {
 
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
-function recordBytes(r: TrafficRecord): number {
-  return r.requestPayload.length + r.responsePayload.length + r.path.length + 512;
+/** A record already in its wire JSON (encoded while mapping, off the flush path). */
+export interface EncodedRecord {
+  readonly json: string;
+}
+
+function recordBytes(r: EncodedRecord): number {
+  return r.json.length;
 }
 
 /**
@@ -36,7 +46,7 @@ function recordBytes(r: TrafficRecord): number {
  * a circuit breaker makes a dead collector cost nothing after a few failures, probing again later.
  */
 export class MirrorQueue {
-  private records: TrafficRecord[] = [];
+  private records: EncodedRecord[] = [];
   /** When the oldest queued record arrived (undefined while empty). */
   private oldestAt: number | undefined;
   private bytes = 0;
@@ -66,12 +76,12 @@ export class MirrorQueue {
     return this.oldestAt !== undefined && this.now() - this.oldestAt >= this.options.lingerMs;
   }
 
-  push(record: TrafficRecord): void {
+  push(record: EncodedRecord): void {
     if (this.records.length === 0) this.oldestAt = this.now();
     this.records.push(record);
     this.bytes += recordBytes(record);
     this.trim();
-    if (this.records.length >= this.options.batchSize) {
+    if (this.records.length >= this.options.batchSize || this.options.sendOnPush === true) {
       void this.sendOne(this.options.backgroundTimeoutMs);
     } else if (this.lingerTimer === undefined && this.options.lingerMs > 0) {
       this.lingerTimer = setTimeout(() => {
@@ -138,7 +148,8 @@ export class MirrorQueue {
     const batch = this.records.splice(0, take);
     if (this.records.length === 0) this.oldestAt = undefined;
     for (const r of batch) this.bytes -= recordBytes(r);
-    const send = this.options.client.send(Buffer.from(encodeBatch(batch)), timeoutMs).then((result) => {
+    const body = Buffer.from(encodeBatchOf(batch.map((r) => r.json)));
+    const send = this.options.client.send(body, timeoutMs).then((result) => {
       this.inFlight = undefined;
       this.settle(batch, result);
       return result;
@@ -147,12 +158,15 @@ export class MirrorQueue {
     return send;
   }
 
-  private settle(batch: TrafficRecord[], result: SendResult): void {
+  private settle(batch: EncodedRecord[], result: SendResult): void {
     const { log } = this.options;
     if (result.kind === 'ok') {
       if (this.consecutiveFailures >= this.threshold) log.info('collector reachable again');
       this.consecutiveFailures = 0;
       this.stats.sent += batch.length;
+      // Records that arrived while this batch was in flight (concurrent invocations) follow it.
+      if (this.options.sendOnPush === true && this.records.length > 0)
+        void this.sendOne(this.options.backgroundTimeoutMs);
       return;
     }
     this.consecutiveFailures += 1;
