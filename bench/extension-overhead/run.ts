@@ -78,6 +78,13 @@ function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** CPU time (user + system) a process has used so far, in ms (from /proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  if (pid < 0) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Spawn → register, timed against a bare Extensions API stub (median of several cold starts). */
 async function coldInit(layerDir: string): Promise<number[]> {
   const times: number[] = [];
@@ -238,14 +245,26 @@ async function main(): Promise<void> {
       each: peakRssMb(pids.get(String(eachPort)) ?? -1),
       due: peakRssMb(pids.get(String(duePort)) ?? -1),
     });
+    const cpuBefore = {
+      each: cpuMs(pids.get(String(eachPort)) ?? -1),
+      due: cpuMs(pids.get(String(duePort)) ?? -1),
+    };
     const small = await phase('1 KB events', SMALL_N, payloadOf(1024), sides);
     const rssSmall = rss();
+    const cpuSmall = {
+      each: (cpuMs(pids.get(String(eachPort)) ?? -1) - cpuBefore.each) / (WARMUP + SMALL_N),
+      due: (cpuMs(pids.get(String(duePort)) ?? -1) - cpuBefore.due) / (WARMUP + SMALL_N),
+    };
     const large = await phase('1 MB events', LARGE_N, payloadOf(1024 * 1024), sides);
     const rssLarge = rss();
     report(small);
     report(large);
     console.log(
       `\nextension cold init (spawn → registered), median of ${COLD_STARTS}: ${fmt(median(cold))}  (all: ${cold.map((c) => c.toFixed(1)).join(', ')})`,
+    );
+    console.log(
+      `extension CPU per 1 KB invocation (user + system, /proc): default ${(cpuSmall.each * 1000).toFixed(0)} µs;` +
+        ` TAPLINE_FLUSH_EACH_INVOKE=false ${(cpuSmall.due * 1000).toFixed(0)} µs`,
     );
     console.log(
       `extension peak RSS (VmHWM), default: after 1 KB phase ${rssSmall.each.toFixed(1)} MB, after 1 MB phase ${rssLarge.each.toFixed(1)} MB;` +

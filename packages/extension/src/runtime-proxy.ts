@@ -47,6 +47,15 @@ function splitHostPort(hostPort: string): { host: string; port: number } {
   return { host, port: Number(hostPort.slice(i + 1)) || 80 };
 }
 
+/** The request id in a result path; kept as sent when it is not valid percent-encoding (it must not throw). */
+function decodeRequestId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 function errorResponse(status: number, reason: string, errorType: string, message: string): Buffer {
   const body = JSON.stringify({ errorType, errorMessage: message });
   const head = [
@@ -87,7 +96,7 @@ class Exchange implements UpstreamOwner {
   ) {
     const { method, target } = head;
     const result = method === 'POST' ? RESULT_PATH.exec(target) : null;
-    this.resultId = result ? decodeURIComponent(result[1]!) : undefined;
+    this.resultId = result ? decodeRequestId(result[1]!) : undefined;
     this.resultKind = result ? (result[2] as 'response' | 'error') : undefined;
     this.isNext = method === 'GET' && (target === NEXT_PATH || target.startsWith(`${NEXT_PATH}?`));
     if (this.resultId !== undefined && this.resultKind !== undefined)
@@ -140,9 +149,12 @@ class Exchange implements UpstreamOwner {
         this.upstreamFailed(new Error(framer.error));
         return;
       }
-      const head = headPending && framer.headDone ? framer.head!.raw : undefined;
-      this.toDownstream(head, chunk.subarray(headPending && framer.headDone ? framer.bodyOffset : at, end));
+      const start = at;
       at = end;
+      // Bytes of a head still incomplete stay in the framer: they go out with the whole head (`raw`).
+      if (headPending && !framer.headDone) continue;
+      const head = headPending ? framer.head!.raw : undefined;
+      this.toDownstream(head, chunk.subarray(headPending ? framer.bodyOffset : start, end));
       if (framer.complete) {
         const status = framer.head!.status;
         if (status >= 100 && status < 200 && status !== 101) {

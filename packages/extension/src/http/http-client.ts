@@ -35,6 +35,8 @@ class Connection {
   private readonly framer: MessageFramer;
   pending: Pending | undefined;
   private failure: Error | undefined;
+  /** The request in flight is a HEAD: its answer announces a body that never comes. */
+  private headRequest = false;
 
   constructor(
     options: HttpClientOptions,
@@ -67,8 +69,10 @@ class Connection {
     });
   }
 
-  send(bytes: Buffer, pending: Pending): void {
+  send(bytes: Buffer, pending: Pending, headRequest: boolean): void {
     this.pending = pending;
+    this.headRequest = headRequest;
+    this.framer.noBody = headRequest;
     this.socket.write(bytes);
   }
 
@@ -96,10 +100,14 @@ class Connection {
       at = end;
       if (this.framer.complete) {
         const status = this.framer.head!.status;
-        if (status >= 100 && status < 200) this.framer.reset();
-        else this.settle(false);
+        if (status >= 100 && status < 200) {
+          this.framer.reset();
+          this.framer.noBody = this.headRequest;
+        } else this.settle(false);
       }
     }
+    // Bytes after the answer: the server is out of step, so this connection must not be reused.
+    if (at < chunk.length) this.socket.destroy();
   }
 
   private settle(closing: boolean): void {
@@ -151,6 +159,7 @@ export class HttpClient {
       conn.send(
         body === undefined || body.length === 0 ? headBytes : Buffer.concat([headBytes, body]),
         pending,
+        head.startsWith('HEAD '),
       );
     });
   }

@@ -52,8 +52,9 @@ class ParsedHead implements MessageHead {
 
   header(name: string): string | undefined {
     const h = this.rawHeaders;
+    const lower = name.toLowerCase();
     for (let i = 0; i < h.length; i += 2) {
-      if (h[i]!.length === name.length && h[i]!.toLowerCase() === name) return h[i + 1];
+      if (h[i]!.length === lower.length && h[i]!.toLowerCase() === lower) return h[i + 1];
     }
     return undefined;
   }
@@ -204,37 +205,26 @@ export class MessageFramer {
   }
 
   private readHead(chunk: Buffer, at: number): number {
-    let end: number;
-    let bytes: Buffer;
-    if (this.pending === undefined) {
-      end = chunk.indexOf(CRLFCRLF, at);
-      if (end < 0) {
-        this.pending = Buffer.from(chunk.subarray(at));
-        return this.pending.length > MAX_HEAD_BYTES ? this.fail('head too large') : chunk.length;
-      }
-      end += 4;
-      bytes = chunk.subarray(at, end);
-    } else {
-      // Search across the boundary: the terminator may start in the pending bytes.
-      const before = this.pending.length;
-      const joined = Buffer.concat([this.pending, chunk.subarray(at)]);
-      const found = joined.indexOf(CRLFCRLF, Math.max(0, before - 3));
-      if (found < 0) {
-        this.pending = joined;
-        return joined.length > MAX_HEAD_BYTES ? this.fail('head too large') : chunk.length;
-      }
-      bytes = joined.subarray(0, found + 4);
-      end = at + (found + 4 - before);
-      this.pending = undefined;
-    }
-    // Empty lines before a request line are allowed (RFC 9112 §2.2).
-    let text = bytes.toString('latin1', 0, bytes.length - 4);
+    const before = this.pending?.length ?? 0;
+    const data =
+      this.pending === undefined ? chunk.subarray(at) : Buffer.concat([this.pending, chunk.subarray(at)]);
+    // Empty lines before a request line are allowed (RFC 9112 §2.2); the terminator is searched after
+    // them, or a run of them would read as an empty head.
     let skipped = 0;
-    while (text.startsWith('\r\n')) {
-      text = text.slice(2);
-      skipped += 2;
+    while (data[skipped] === 13 && data[skipped + 1] === 10) skipped += 2;
+    // The terminator may start in the pending bytes, up to 3 bytes before the new ones.
+    const found = data.indexOf(CRLFCRLF, Math.max(skipped, before - 3));
+    if (found < 0) {
+      this.pending = this.pending === undefined ? Buffer.from(data) : data;
+      return data.length > MAX_HEAD_BYTES ? this.fail('head too large') : chunk.length;
     }
-    const head = this.parseHead(skipped === 0 ? bytes : bytes.subarray(skipped), text);
+    this.pending = undefined;
+    // Checked here too, so the limit does not depend on how the head was split into chunks.
+    if (found + 4 > MAX_HEAD_BYTES) return this.fail('head too large');
+    const bytes = data.subarray(skipped, found + 4);
+    const end = at + (found + 4 - before);
+    const text = bytes.toString('latin1', 0, bytes.length - 4);
+    const head = this.parseHead(bytes, text);
     if (head === undefined) return -1;
     this.head = head;
     this.bodyOffset = end;
