@@ -290,7 +290,9 @@ async function main(): Promise<void> {
     const { records, decodeErrors } = collector.count();
     const perSide = (n: number) => (n === 0 ? 0 : WARMUP + n);
     const expected = 2 * (perSide(SMALL_N) + perSide(LARGE_N));
-    console.log(`records received by the collector: ${records} of ${expected} (decode errors ${decodeErrors})`);
+    console.log(
+      `records received by the collector: ${records} of ${expected} (decode errors ${decodeErrors})`,
+    );
     await collector.close();
     rmSync(out, { recursive: true, force: true });
   }
