@@ -252,6 +252,25 @@ async function setup(
   return { upstream, proxy, tap };
 }
 
+/**
+ * An upstream whose first connection answers its first request with `pieces` (closing after them when
+ * `close`), while every later connection echoes, so the proxy can be shown to keep serving.
+ */
+function firstConnectionAnswers(pieces: (string | Buffer)[], close: boolean) {
+  return (peer: Peer, index: number): void => {
+    if (index > 0) {
+      void serve(peer, echoAnswer);
+      return;
+    }
+    background(
+      readRequest(peer).then(async () => {
+        await writePieces(peer.socket, pieces);
+        if (close) peer.socket.end();
+      }),
+    );
+  };
+}
+
 /** Opens a client connection and sends one request expecting the echo answer: the proxy is still serving. */
 async function expectStillServing(proxy: RuntimeProxy, path = '/still/serving'): Promise<void> {
   const client = await connect(proxy.port);
@@ -523,18 +542,7 @@ describe('runtime proxy on the wire: answers that end the connection', () => {
       upstreamCloses: false,
     },
   ])('$name', async ({ pieces, upstreamCloses }) => {
-    const { upstream, proxy } = await setup((peer, index) => {
-      if (index > 0) {
-        void serve(peer, echoAnswer);
-        return;
-      }
-      background(
-        readRequest(peer).then(async () => {
-          await writePieces(peer.socket, pieces);
-          if (upstreamCloses) peer.socket.end();
-        }),
-      );
-    });
+    const { upstream, proxy } = await setup(firstConnectionAnswers(pieces, upstreamCloses));
     const client = await connect(proxy.port);
     client.socket.write(bytes('GET /stream HTTP/1.1\r\nHost: x\r\n\r\n'));
     await client.closed;
@@ -574,18 +582,7 @@ describe('runtime proxy on the wire: the upstream misbehaves', () => {
   ];
 
   it.each(cases)('$name', async ({ send, end, forwarded }) => {
-    const { upstream, proxy } = await setup((peer, index) => {
-      if (index > 0) {
-        void serve(peer, echoAnswer);
-        return;
-      }
-      background(
-        readRequest(peer).then(async () => {
-          await writePieces(peer.socket, send);
-          if (end) peer.socket.end();
-        }),
-      );
-    });
+    const { upstream, proxy } = await setup(firstConnectionAnswers(send, end));
     const client = await connect(proxy.port);
     client.socket.write(bytes(`GET ${NEXT} HTTP/1.1\r\nHost: x\r\n\r\n`));
     await client.closed;

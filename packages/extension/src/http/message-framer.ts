@@ -144,23 +144,13 @@ export class MessageFramer {
     switch (this.state) {
       case 'head':
         return this.readHead(chunk, at);
-      case 'length': {
-        const n = Math.min(this.remaining, chunk.length - at);
-        this.handler.onData(chunk.subarray(at, at + n));
-        this.remaining -= n;
-        if (this.remaining === 0) this.state = 'done';
-        return at + n;
-      }
+      case 'length':
+        return this.readCounted(chunk, at, 'done');
       case 'until-close':
         this.handler.onData(at === 0 ? chunk : chunk.subarray(at));
         return chunk.length;
-      case 'chunk-data': {
-        const n = Math.min(this.remaining, chunk.length - at);
-        this.handler.onData(chunk.subarray(at, at + n));
-        this.remaining -= n;
-        if (this.remaining === 0) this.state = 'chunk-end';
-        return at + n;
-      }
+      case 'chunk-data':
+        return this.readCounted(chunk, at, 'chunk-end');
       case 'chunk-size':
       case 'chunk-end':
       case 'trailers':
@@ -168,6 +158,15 @@ export class MessageFramer {
       default:
         return chunk.length;
     }
+  }
+
+  /** Hands on up to `remaining` body bytes (a Content-Length body or one chunk), then moves to `after`. */
+  private readCounted(chunk: Buffer, at: number, after: State): number {
+    const n = Math.min(this.remaining, chunk.length - at);
+    this.handler.onData(chunk.subarray(at, at + n));
+    this.remaining -= n;
+    if (this.remaining === 0) this.state = after;
+    return at + n;
   }
 
   /** Reads one CRLF-terminated line (possibly split across chunks) and acts on it. */
