@@ -10,8 +10,10 @@ import { VERSION } from './version.js';
 
 /** Time kept back from the SHUTDOWN deadline so the process exits before Lambda kills it. */
 const SHUTDOWN_MARGIN_MS = 200;
-/** Bytes of captured bodies after which an explicit collection is worth its few milliseconds. */
+/** Bytes of large captured bodies after which an explicit collection is worth its few milliseconds. */
 const LARGE_GARBAGE_BYTES = 2 * 1024 * 1024;
+/** Invocations smaller than this leave garbage the young generation handles: they never force a collection. */
+const LARGE_BODY_BYTES = 64 * 1024;
 
 export interface RunningExtension {
   readonly config: ExtensionConfig;
@@ -99,8 +101,8 @@ export async function startExtension(options: StartOptions): Promise<RunningExte
   // so when the launcher exposes gc, collect once enough large bodies went through.
   const gc = (globalThis as { gc?: () => void }).gc;
   let bytesSinceGc = 0;
-  tap.onLargeBody = (bytes) => {
-    bytesSinceGc += bytes;
+  tap.onCapturedBytes = (bytes) => {
+    if (bytes >= LARGE_BODY_BYTES) bytesSinceGc += bytes;
   };
   const collectIfLarge = (): void => {
     if (gc === undefined || bytesSinceGc < LARGE_GARBAGE_BYTES) return;

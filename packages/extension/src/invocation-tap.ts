@@ -1,6 +1,6 @@
 import { encodeWireRecord, type HeaderMap, type TrafficRecord } from '@tapline/contracts';
 import { ByteCapture } from './byte-capture.js';
-import { mapEvent } from './event-mapping/index.js';
+import { mapEvent, type RequestShape } from './event-mapping/index.js';
 import type { MessageHead } from './http/message-framer.js';
 import type { Logger } from './logger.js';
 import type { EncodedRecord } from './mirror-queue.js';
@@ -12,6 +12,10 @@ import type { ProxyTap } from './runtime-proxy.js';
 const ENVELOPE_CAP = 6 * 1024 * 1024 + 64 * 1024;
 /** Bound on request ids remembered as finished, for an INVOKE event that arrives after the response. */
 const FINISHED_MEMORY = 256;
+/** Events up to this size are mapped before the result arrives. */
+const PREMAP_MAX_BYTES = 64 * 1024;
+/** Lambda refuses buffered results over 6 MB (413 RequestEntityTooLarge). */
+const MAX_ACCEPTED_RESULT = 6 * 1024 * 1024;
 
 export interface InvocationTapOptions {
   enabled: boolean;
@@ -27,6 +31,10 @@ export interface InvocationTapOptions {
 
 interface InvocationState {
   event: ByteCapture;
+  /** The `Lambda-Runtime-Invocation-Id` the event came with (a runtime may echo it with its result). */
+  invocationId: string | undefined;
+  /** The request half, mapped while the runtime works on the event. */
+  request?: RequestShape;
   time: number;
   deadlineMs: number;
   delivered: boolean;
@@ -35,7 +43,15 @@ interface InvocationState {
     capture: ByteCapture;
     head: MessageHead;
     trailers: readonly string[];
+    /** Nothing the proxy can see gives the Runtime API a reason to refuse it (see `resultStarted`). */
+    acceptable: boolean;
   };
+}
+
+/** Adds `id`, forgetting the oldest beyond FINISHED_MEMORY (an answer that never comes must not leak). */
+function remember(set: Set<string>, id: string): void {
+  set.add(id);
+  if (set.size > FINISHED_MEMORY) set.delete(set.values().next().value!);
 }
 
 function headerMap(raw: readonly string[]): HeaderMap {
@@ -56,12 +72,14 @@ export class InvocationTap implements ProxyTap {
   /** Request id → when its result was forwarded (performance.now()). */
   private readonly finished = new Map<string, number>();
   private readonly forwardedAt = new Map<string, number>();
+  /** Results mirrored as soon as they went upstream, until the Runtime API answers. */
+  private readonly mirroredEarly = new Set<string>();
   /** Results forwarded but not yet both mapped and acknowledged by the upstream. */
   private readonly completing = new Map<string, { record?: EncodedRecord | null; status?: number }>();
   private readonly waiters = new Map<string, ((forwardedAt: number | undefined) => void)[]>();
   private readonly random: () => number;
   /** Told how many bytes each invocation captured (memory housekeeping). */
-  onLargeBody: ((bytes: number) => void) | undefined;
+  onCapturedBytes: ((bytes: number) => void) | undefined;
 
   constructor(private readonly options: InvocationTapOptions) {
     this.random = options.random ?? Math.random;
@@ -79,6 +97,7 @@ export class InvocationTap implements ProxyTap {
     const deadline = Number(response.header('lambda-runtime-deadline-ms'));
     const state: InvocationState = {
       event: new ByteCapture(Math.max(ENVELOPE_CAP, this.options.maxBodyBytes)),
+      invocationId: response.header('lambda-runtime-invocation-id'),
       time: Math.floor(Date.now() / 1000),
       deadlineMs: Number.isFinite(deadline) && deadline > 0 ? deadline : Date.now() + 15 * 60_000,
       delivered: false,
@@ -89,7 +108,14 @@ export class InvocationTap implements ProxyTap {
 
   eventDelivered(requestId: string): void {
     const state = this.inflight.get(requestId);
-    if (state !== undefined) state.delivered = true;
+    if (state === undefined) return;
+    state.delivered = true;
+    // Mapped while the runtime runs the handler, so less is left to do once the result is back. Not
+    // a large event: mapping it would hold up forwarding the runtime's result, which is what callers wait for.
+    if (state.event.total > PREMAP_MAX_BYTES) return;
+    setImmediate(() => {
+      if (state.request === undefined && state.result === undefined) state.request = this.requestOf(state);
+    });
   }
 
   resultStarted(
@@ -102,7 +128,15 @@ export class InvocationTap implements ProxyTap {
     const streaming = /streaming/i.test(request.header('lambda-runtime-function-response-mode') ?? '');
     // A streamed body is the payload itself (no envelope to parse), so it is capped at the mirrored size.
     const cap = streaming ? this.options.maxBodyBytes : Math.max(ENVELOPE_CAP, this.options.maxBodyBytes);
-    state.result = { kind, capture: new ByteCapture(cap), head: request, trailers: [] };
+    // The Runtime API refuses a result for an invocation that timed out, one that echoes another
+    // invocation id, and (checked once the size is known) one over 6 MB. Lambda documents no other
+    // refusal of a buffered result, so without these the result can be mirrored before the answer.
+    const echoed = request.header('lambda-runtime-invocation-id');
+    const acceptable =
+      !streaming &&
+      Date.now() < state.deadlineMs &&
+      (echoed === undefined || state.invocationId === undefined || echoed === state.invocationId);
+    state.result = { kind, capture: new ByteCapture(cap), head: request, trailers: [], acceptable };
     return state.result.capture;
   }
 
@@ -110,37 +144,65 @@ export class InvocationTap implements ProxyTap {
     this.forwardedAt.set(requestId, performance.now());
     const state = this.inflight.get(requestId);
     this.inflight.delete(requestId);
-    if (state?.result === undefined || state.result.kind !== kind) {
+    const result = state?.result;
+    if (result === undefined || result.kind !== kind) {
       this.finish(requestId);
       return;
     }
-    state.result.trailers = trailers;
+    result.trailers = trailers;
+    this.onCapturedBytes?.(state!.event.total + result.capture.total);
+    if (result.acceptable && result.capture.total <= MAX_ACCEPTED_RESULT) {
+      // The bytes are already upstream: mirroring now lets the collector round trip overlap the
+      // Runtime API's answer instead of following it.
+      const record = this.encode(state!);
+      if (record !== undefined) {
+        remember(this.mirroredEarly, requestId);
+        this.options.onRecord(record);
+      }
+      this.finish(requestId);
+      return;
+    }
     const pending: { record?: EncodedRecord | null; status?: number } = {};
     this.completing.set(requestId, pending);
-    this.onLargeBody?.(state.event.total + state.result!.capture.total);
     // Off the response path: the runtime's bytes are already on their way upstream.
     setImmediate(() => {
-      try {
-        // Encoded here, before the Runtime API's answer, so the flush only joins strings.
-        pending.record = { json: encodeWireRecord(this.toRecord(state)) };
-      } catch (error) {
-        pending.record = null;
-        this.options.log.warnLimited('mapping-error', 'could not map an invocation; not mirrored', {
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
+      pending.record = this.encode(state!) ?? null;
       this.complete(requestId);
     });
   }
 
   resultAcknowledged(requestId: string, status: number): void {
+    if (this.mirroredEarly.delete(requestId)) {
+      if (status < 200 || status >= 300)
+        this.options.log.warnLimited(
+          'refused-after-mirroring',
+          'the Runtime API refused a result already mirrored',
+          {
+            requestId,
+            status,
+          },
+        );
+      return;
+    }
     const pending = this.completing.get(requestId);
     if (pending === undefined) return;
     pending.status = status;
     this.complete(requestId);
   }
 
-  /** Mirrors a result once it is mapped and the Runtime API accepted it (a rejected result never reached the caller). */
+  /** The record's wire JSON; undefined (logged) when the invocation cannot be mapped. */
+  private encode(state: InvocationState): EncodedRecord | undefined {
+    try {
+      return { json: encodeWireRecord(this.toRecord(state)) };
+    } catch (error) {
+      this.options.log.warnLimited('mapping-error', 'could not map an invocation; not mirrored', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return undefined;
+    }
+  }
+
+  /** Mirrors a result that had to wait, once it is mapped and the Runtime API accepted it (a refused one never reached the caller). */
   private complete(requestId: string): void {
     const pending = this.completing.get(requestId);
     if (pending === undefined || pending.status === undefined) return;
@@ -202,12 +264,16 @@ export class InvocationTap implements ProxyTap {
     }
   }
 
+  private requestOf(state: InvocationState): RequestShape {
+    const request = mapEvent(state.event.bytes().toString('utf8'), this.options.functionName);
+    if (state.event.truncated) request.originalBytes = state.event.total;
+    return request;
+  }
+
   private toRecord(state: InvocationState): TrafficRecord {
     const { options } = this;
     const result = state.result!;
-    const eventText = state.event.bytes().toString('utf8');
-    const request = mapEvent(eventText, options.functionName);
-    if (state.event.truncated) request.originalBytes = state.event.total;
+    const request = state.request ?? this.requestOf(state);
     const response = mapResult({
       kind: result.kind,
       body: result.capture.bytes(),

@@ -13,7 +13,10 @@ export interface ProxyTap {
   resultStarted(requestId: string, kind: 'response' | 'error', request: MessageHead): ByteCapture | undefined;
   /** Called once the whole `/response` or `/error` body (and trailers) has been handed to the upstream. */
   resultForwarded(requestId: string, kind: 'response' | 'error', trailers: readonly string[]): void;
-  /** The upstream's status for that result (0 when it never answered): only accepted results are mirrored. */
+  /**
+   * The upstream's status for that result (0 when it never answered). A result the Runtime API could
+   * refuse (over 6 MB, streamed, late, stale id) is mirrored only once this says it was accepted.
+   */
   resultAcknowledged(requestId: string, status: number): void;
 }
 

@@ -43,6 +43,12 @@ export class FakeRuntimeApi {
   unknownRoute = { status: 404, body: '{"errorMessage":"unknown route"}' };
   /** When set, /response and /error are answered with this status instead of 202 (e.g. 413). */
   rejectResultsWith: number | undefined;
+  /** When set, /response and /error are answered only after this many ms (a slow Runtime API). */
+  answerResultsAfterMs: number | undefined;
+  /** When the extension called event/next (Date.now()), in order. */
+  readonly eventNextCalls: number[] = [];
+  /** When each result was answered (Date.now()), in order. */
+  readonly resultAnswers: number[] = [];
 
   private constructor(private readonly server: http.Server) {
     this.registered = new Promise((r) => {
@@ -164,6 +170,7 @@ export class FakeRuntimeApi {
       }
       if (url === '/2020-01-01/extension/event/next') {
         const now = Date.now();
+        this.eventNextCalls.push(now);
         // The extension is ready again: every invocation whose result is in has finished its cycle.
         this.awaitingExtension = this.awaitingExtension.filter((inv) => {
           if (!inv.delivered) return true;
@@ -210,16 +217,21 @@ export class FakeRuntimeApi {
           res.end('{"errorMessage":"unknown request id","errorType":"InvalidRequestID"}');
           return;
         }
-        if (this.rejectResultsWith !== undefined) {
-          res.writeHead(this.rejectResultsWith, { 'content-type': 'application/json' });
-          res.end('{"errorMessage":"rejected","errorType":"RequestEntityTooLarge"}');
-        } else {
-          res.writeHead(202, { 'content-type': 'application/json', 'x-fake-upstream': 'yes' });
-          res.end('{"status":"OK"}');
-        }
-        inv.resultAt = Date.now();
-        inv.resolveResult(received);
-        if (this.registrations.length === 0 || inv.extensionDone) inv.resolveCycle(0);
+        const answer = (): void => {
+          if (this.rejectResultsWith !== undefined) {
+            res.writeHead(this.rejectResultsWith, { 'content-type': 'application/json' });
+            res.end('{"errorMessage":"rejected","errorType":"RequestEntityTooLarge"}');
+          } else {
+            res.writeHead(202, { 'content-type': 'application/json', 'x-fake-upstream': 'yes' });
+            res.end('{"status":"OK"}');
+          }
+          inv.resultAt = Date.now();
+          this.resultAnswers.push(inv.resultAt);
+          inv.resolveResult(received);
+          if (this.registrations.length === 0 || inv.extensionDone) inv.resolveCycle(0);
+        };
+        if (this.answerResultsAfterMs === undefined) answer();
+        else setTimeout(answer, this.answerResultsAfterMs);
         return;
       }
       res.writeHead(this.unknownRoute.status, { 'content-type': 'application/json', 'x-unknown-route': url });
