@@ -6,7 +6,7 @@
  *   npx tsx bench/extension-overhead/run.ts [--runtime ric|minimal] [--small N] [--large N]
  *
  * `--small 0` or `--large 0` skips that phase. BENCH_NODE_FLAGS=... runs the tapped extensions with
- * those Node flags instead of the launcher's defaults (TAPLINE_NODE_FLAGS), to compare settings.
+ * those Node flags (TAPLINE_NODE_FLAGS; the launcher passes none by default), to compare settings.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -26,7 +26,7 @@ const arg = (name: string, fallback: string): string => {
 };
 const RUNTIME = arg('runtime', 'ric');
 const SMALL_N = Number(arg('small', '2000'));
-const LARGE_N = Number(arg('large', '300'));
+const LARGE_N = Number(arg('large', '2000'));
 const WARMUP = 100;
 const COLD_STARTS = 7;
 const ECHO_DIR = fileURLToPath(new URL('../../packages/testkit/functions/echo/', import.meta.url));

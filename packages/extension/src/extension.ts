@@ -2,6 +2,7 @@ import { createCollectorClient } from './collector-client.js';
 import { type Env, type ExtensionConfig, parseConfig } from './config.js';
 import { ExtensionError, ExtensionErrorCode } from './errors.js';
 import { type ExtensionEvent, ExtensionsApiClient } from './extensions-api-client.js';
+import { collectGarbage } from './garbage-collector.js';
 import { InvocationTap } from './invocation-tap.js';
 import { createLogger, type Logger, parseLogLevel } from './logger.js';
 import { MirrorQueue, type QueueStats } from './mirror-queue.js';
@@ -98,16 +99,15 @@ export async function startExtension(options: StartOptions): Promise<RunningExte
 
   const flush = (budgetMs: number): Promise<void> => queue?.flush(budgetMs) ?? Promise.resolve();
   // Large payloads leave megabytes of garbage; V8 would let the heap grow far before collecting it,
-  // so when the launcher exposes gc, collect once enough large bodies went through.
-  const gc = (globalThis as { gc?: () => void }).gc;
+  // so collect once enough large bodies went through.
   let bytesSinceGc = 0;
   tap.onCapturedBytes = (bytes) => {
     if (bytes >= LARGE_BODY_BYTES) bytesSinceGc += bytes;
   };
   const collectIfLarge = (): void => {
-    if (gc === undefined || bytesSinceGc < LARGE_GARBAGE_BYTES) return;
+    if (bytesSinceGc < LARGE_GARBAGE_BYTES) return;
     bytesSinceGc = 0;
-    gc();
+    collectGarbage();
   };
   let api: ExtensionsApiClient | undefined;
   let stopped = false;

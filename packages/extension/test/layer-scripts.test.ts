@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltLayer } from '../src/layer/build-layer.js';
-import { DEFAULT_NODE_FLAGS } from '../src/layer/layer-scripts.js';
 import { buildTestLayer } from './helpers/layer-env.js';
 
 let layer: BuiltLayer;
@@ -98,17 +97,15 @@ describe('extensions/tapline launcher: Node fallback order', () => {
     const pathDir = EMPTY_PATH();
     script(path.join(pathDir, 'node'), 'echo "path-node $*"');
     const out = run(path.join(shipped, 'extensions', 'tapline'), [], { PATH: pathDir });
-    expect(out).toBe(`path-node ${DEFAULT_NODE_FLAGS} ${path.join(shipped, 'tapline', 'extension.mjs')}\n`);
+    expect(out).toBe(`path-node ${path.join(shipped, 'tapline', 'extension.mjs')}\n`);
   });
 
   it('uses the shipped Node when the runtime has none, resolving paths from the layer root', () => {
     const out = run(path.join(shipped, 'extensions', 'tapline'), [], { PATH: EMPTY_PATH() });
-    expect(out).toBe(
-      `shipped-node ${DEFAULT_NODE_FLAGS} ${path.join(shipped, 'tapline', 'extension.mjs')} name=tapline\n`,
-    );
+    expect(out).toBe(`shipped-node ${path.join(shipped, 'tapline', 'extension.mjs')} name=tapline\n`);
   });
 
-  it('passes TAPLINE_NODE_FLAGS instead of the default flags when set', () => {
+  it('passes TAPLINE_NODE_FLAGS to Node when set (none by default)', () => {
     const out = run(path.join(shipped, 'extensions', 'tapline'), [], {
       PATH: EMPTY_PATH(),
       TAPLINE_NODE_FLAGS: '--max-old-space-size=96',

@@ -21,9 +21,6 @@ fi
 `;
 
 /** extensions/tapline: Lambda starts it during init; the extension name is this file's name. */
-/** Node flags the launcher uses unless TAPLINE_NODE_FLAGS is set. */
-export const DEFAULT_NODE_FLAGS = '--max-semi-space-size=4 --expose-gc';
-
 export const LAUNCHER_SH = `#!/bin/sh
 # Tapline Lambda extension launcher.
 # Only shell built-ins before Node is found: PATH may be minimal on OS-only runtimes.
@@ -39,9 +36,10 @@ TAPLINE_EXTENSION_NAME="\${0##*/}"
 # One malloc arena: the proxy is single-threaded JavaScript, and fewer arenas keep resident memory lower.
 MALLOC_ARENA_MAX="\${MALLOC_ARENA_MAX:-1}"
 export TAPLINE_EXTENSION_NAME MALLOC_ARENA_MAX
-# A bounded young generation keeps resident memory low (smaller costs CPU per invocation); TAPLINE_NODE_FLAGS overrides.
+# No Node flags by default: any V8 flag makes V8 reject the code cache Node ships for its own modules,
+# which costs 10-15 ms of cold start. TAPLINE_NODE_FLAGS adds some (e.g. --max-semi-space-size=4).
 # shellcheck disable=SC2086
-exec "\${TAPLINE_NODE_BIN}" \${TAPLINE_NODE_FLAGS:-${DEFAULT_NODE_FLAGS}} "\${TAPLINE_LAYER_ROOT}/tapline/extension.mjs"
+exec "\${TAPLINE_NODE_BIN}" \${TAPLINE_NODE_FLAGS:-} "\${TAPLINE_LAYER_ROOT}/tapline/extension.mjs"
 `;
 
 /**
