@@ -5,6 +5,7 @@ import {
   decodeWireRecord,
   encodeBatch,
   encodeBatchOf,
+  encodeBatchOfBytes,
   encodeWireRecord,
   type TrafficRecord,
 } from '../src/index.js';
@@ -149,5 +150,13 @@ describe('encodeBatch', () => {
       encodeBatch([record, other]),
     );
     expect(encodeBatchOf([])).toBe(encodeBatch([]));
+  });
+
+  it('writes the same batch straight to UTF-8 bytes', () => {
+    const multibyte = { ...record, responsePayload: '{"name":"Zoë ✓ 🚀","note":"<b>&</b>"}' };
+    for (const records of [[], [record], [record, multibyte, record]]) {
+      const encoded = records.map(encodeWireRecord);
+      expect(encodeBatchOfBytes(encoded).equals(Buffer.from(encodeBatch(records)))).toBe(true);
+    }
   });
 });

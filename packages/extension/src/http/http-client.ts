@@ -17,6 +17,9 @@ export type HttpResult =
   | { ok: true; status: number; head: MessageHead; body: Buffer }
   | { ok: false; error: NodeJS.ErrnoException };
 
+/** Bodies up to this size are copied behind their head, for one write call. */
+const COPY_MAX_BYTES = 16 * 1024;
+
 /** node:tls costs milliseconds to load, paid in every cold start: loaded only for https origins. */
 let tls: typeof tlsModule | undefined;
 function loadTls(): typeof tlsModule {
@@ -69,11 +72,17 @@ class Connection {
     });
   }
 
-  send(bytes: Buffer, pending: Pending, headRequest: boolean): void {
+  send(bytes: readonly Buffer[], pending: Pending, headRequest: boolean): void {
     this.pending = pending;
     this.headRequest = headRequest;
     this.framer.noBody = headRequest;
-    this.socket.write(bytes);
+    if (bytes.length === 1) {
+      this.socket.write(bytes[0]!);
+      return;
+    }
+    this.socket.cork();
+    for (const part of bytes) this.socket.write(part);
+    this.socket.uncork();
   }
 
   fail(error: NodeJS.ErrnoException): void {
@@ -156,11 +165,14 @@ export class HttpClient {
         pending.timer.unref();
       }
       const headBytes = Buffer.from(`${head}\r\n\r\n`, 'latin1');
-      conn.send(
-        body === undefined || body.length === 0 ? headBytes : Buffer.concat([headBytes, body]),
-        pending,
-        head.startsWith('HEAD '),
-      );
+      // Small requests go out in one write; a large body is not copied just to sit behind its head.
+      const bytes =
+        body === undefined || body.length === 0
+          ? [headBytes]
+          : body.length <= COPY_MAX_BYTES
+            ? [Buffer.concat([headBytes, body])]
+            : [headBytes, body];
+      conn.send(bytes, pending, head.startsWith('HEAD '));
     });
   }
 
