@@ -128,9 +128,9 @@ export class InvocationTap implements ProxyTap {
     const streaming = /streaming/i.test(request.header('lambda-runtime-function-response-mode') ?? '');
     // A streamed body is the payload itself (no envelope to parse), so it is capped at the mirrored size.
     const cap = streaming ? this.options.maxBodyBytes : Math.max(ENVELOPE_CAP, this.options.maxBodyBytes);
-    // The Runtime API refuses a result for an invocation that timed out, one that echoes another
-    // invocation id, and (checked once the size is known) one over 6 MB. Lambda documents no other
-    // refusal of a buffered result, so without these the result can be mirrored before the answer.
+    // The refusals the proxy can see coming: a result for an invocation past its deadline, one echoing
+    // another invocation id (410), and (checked once the size is known) one over 6 MB (413). Without
+    // them the result is mirrored before the answer; any other refusal is logged when it comes.
     const echoed = request.header('lambda-runtime-invocation-id');
     const acceptable =
       !streaming &&
