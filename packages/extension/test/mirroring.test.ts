@@ -1,4 +1,9 @@
-import { InMemoryCollector, listEventFixtures, loadEventFixture } from '@tapline/testkit';
+import {
+  InMemoryCollector,
+  type InMemoryCollectorOptions,
+  listEventFixtures,
+  loadEventFixture,
+} from '@tapline/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningExtension, startExtension } from '../src/extension.js';
 import { createLogger } from '../src/logger.js';
@@ -9,6 +14,29 @@ const quiet = createLogger({ level: 'error', write: () => {} });
 const warnings: string[] = [];
 const recordingWarnings = createLogger({ level: 'warn', write: (line) => warnings.push(line) });
 const FN = 'orders-api';
+
+/** A fake Runtime API, an in-memory collector and the extension between them, with `env` on top. */
+async function startStack(env: Record<string, string>, collectorOptions?: InMemoryCollectorOptions) {
+  const api = await FakeRuntimeApi.start();
+  const collector = await InMemoryCollector.start(collectorOptions);
+  const ext = await startExtension({
+    env: { AWS_LAMBDA_RUNTIME_API: api.hostPort, AKTO_MIRRORING_URL: collector.url, ...env },
+    listenPort: 0,
+    logger: quiet,
+  });
+  await api.registered;
+  return {
+    api,
+    collector,
+    ext,
+    proxy: `127.0.0.1:${ext.proxyPort}`,
+    async close() {
+      await ext.stop(0);
+      await api.close();
+      await collector.close();
+    },
+  };
+}
 
 describe('mirroring through the event loop (fake Runtime API)', () => {
   let api: FakeRuntimeApi;
@@ -220,21 +248,12 @@ describe('mirroring through the event loop (fake Runtime API)', () => {
 
 describe('TAPLINE_FLUSH_EACH_INVOKE=false', () => {
   it('holds records until a batch is due or SHUTDOWN, and calls event/next without waiting for the Runtime API', async () => {
-    const api = await FakeRuntimeApi.start();
-    const collector = await InMemoryCollector.start();
-    const ext = await startExtension({
-      env: {
-        AWS_LAMBDA_RUNTIME_API: api.hostPort,
-        AKTO_MIRRORING_URL: collector.url,
-        TAPLINE_FLUSH_EACH_INVOKE: 'false',
-        TAPLINE_BATCH_SIZE: '3',
-        TAPLINE_BATCH_LINGER_MS: '60000',
-      },
-      listenPort: 0,
-      logger: quiet,
+    const stack = await startStack({
+      TAPLINE_FLUSH_EACH_INVOKE: 'false',
+      TAPLINE_BATCH_SIZE: '3',
+      TAPLINE_BATCH_LINGER_MS: '60000',
     });
-    const proxy = `127.0.0.1:${ext.proxyPort}`;
-    await api.registered;
+    const { api, collector, ext, proxy } = stack;
     const invocation = async (n: number) => {
       const inv = api.invoke(`{"n":${n}}`);
       await rawRequest(proxy, { method: 'GET', path: '/2018-06-01/runtime/invocation/next' });
@@ -274,30 +293,19 @@ describe('TAPLINE_FLUSH_EACH_INVOKE=false', () => {
         '{"n":4}',
       ]);
     } finally {
-      await ext.stop(0);
-      await api.close();
-      await collector.close();
+      await stack.close();
     }
   });
 });
 
 describe('settings: sampling, masking, truncation, disabled mirroring', () => {
   it('masks configured headers, truncates large bodies with a marker, and sends nothing at sample rate 0', async () => {
-    const api = await FakeRuntimeApi.start();
-    const collector = await InMemoryCollector.start();
-    const ext = await startExtension({
-      env: {
-        AWS_LAMBDA_RUNTIME_API: api.hostPort,
-        AKTO_MIRRORING_URL: collector.url,
-        TAPLINE_MASK_HEADERS: 'authorization, x-api-key',
-        TAPLINE_MAX_BODY_BYTES: '16',
-      },
-      listenPort: 0,
-      logger: quiet,
+    const stack = await startStack({
+      TAPLINE_MASK_HEADERS: 'authorization, x-api-key',
+      TAPLINE_MAX_BODY_BYTES: '16',
     });
-    const proxy = `127.0.0.1:${ext.proxyPort}`;
+    const { api, collector, proxy } = stack;
     try {
-      await api.registered;
       const inv = api.invoke(loadEventFixture('apigw-rest-v1').bytes);
       await rawRequest(proxy, { method: 'GET', path: '/2018-06-01/runtime/invocation/next' });
       await rawRequest(proxy, {
@@ -311,9 +319,7 @@ describe('settings: sampling, masking, truncation, disabled mirroring', () => {
       expect(r?.responseHeaders['x-api-key']).toBe('****');
       expect(r?.responsePayload).toBe(`${'x'.repeat(16)}…[truncated by tapline: 100 bytes]`);
     } finally {
-      await ext.stop(0);
-      await api.close();
-      await collector.close();
+      await stack.close();
     }
   });
 
@@ -352,25 +358,15 @@ describe('settings: sampling, masking, truncation, disabled mirroring', () => {
   });
 
   it('flushes what is pending on SHUTDOWN and ends the loop', async () => {
-    const api = await FakeRuntimeApi.start();
-    const collector = await InMemoryCollector.start({ fault: { kind: 'slow', ms: 150 } });
-    const ext = await startExtension({
-      env: {
-        AWS_LAMBDA_RUNTIME_API: api.hostPort,
-        AKTO_MIRRORING_URL: collector.url,
-        TAPLINE_FLUSH_TIMEOUT_MS: '20',
-      },
-      listenPort: 0,
-      logger: quiet,
-    });
+    const stack = await startStack({ TAPLINE_FLUSH_TIMEOUT_MS: '20' }, { fault: { kind: 'slow', ms: 150 } });
+    const { api, collector, ext, proxy } = stack;
     try {
-      await api.registered;
       const inv = api.invoke('[1]');
-      await rawRequest(`127.0.0.1:${ext.proxyPort}`, {
+      await rawRequest(proxy, {
         method: 'GET',
         path: '/2018-06-01/runtime/invocation/next',
       });
-      await rawRequest(`127.0.0.1:${ext.proxyPort}`, {
+      await rawRequest(proxy, {
         method: 'POST',
         path: `/2018-06-01/runtime/invocation/${inv.requestId}/response`,
         body: '[2]',
@@ -382,9 +378,7 @@ describe('settings: sampling, masking, truncation, disabled mirroring', () => {
       expect(collector.records).toHaveLength(1);
       expect(collector.records[0]?.requestPayload).toBe('[1]');
     } finally {
-      await ext.stop(0);
-      await api.close();
-      await collector.close();
+      await stack.close();
     }
   });
 });
