@@ -64,16 +64,12 @@ export function encodeWireRecord(record: TrafficRecord): string {
 const BATCH_OPEN = '{"batchData":[';
 const BATCH_CLOSE = ']}';
 
-/** The batch body around records already encoded with `encodeWireRecord` (same bytes as `encodeBatch`). */
-export function encodeBatchOf(encoded: readonly string[]): string {
-  return `${BATCH_OPEN}${encoded.join(',')}${BATCH_CLOSE}`;
-}
-
 /**
- * `encodeBatchOf` as UTF-8 bytes, written straight into one buffer: with megabyte records this skips
- * a joined copy of the whole batch as a string, which a sender would only turn into bytes anyway.
+ * The batch body, as UTF-8 bytes, around records already encoded with `encodeWireRecord` (the same bytes
+ * as `encodeBatch`). Written straight into one buffer: with megabyte records a joined string would be
+ * one more copy of the whole batch, which a sender only turns into bytes anyway.
  */
-export function encodeBatchOfBytes(encoded: readonly string[]): Buffer {
+export function encodeBatchOf(encoded: readonly string[]): Buffer {
   let size = BATCH_OPEN.length + BATCH_CLOSE.length + Math.max(0, encoded.length - 1);
   for (const json of encoded) size += Buffer.byteLength(json);
   const out = Buffer.allocUnsafe(size);

@@ -1,4 +1,4 @@
-import { encodeBatchOfBytes } from '@tapline/contracts';
+import { encodeBatchOf } from '@tapline/contracts';
 import type { CollectorClient, SendResult } from './collector-client.js';
 import type { Logger } from './logger.js';
 
@@ -148,7 +148,7 @@ export class MirrorQueue {
     const batch = this.records.splice(0, take);
     if (this.records.length === 0) this.oldestAt = undefined;
     for (const r of batch) this.bytes -= recordBytes(r);
-    const body = encodeBatchOfBytes(batch.map((r) => r.json));
+    const body = encodeBatchOf(batch.map((r) => r.json));
     const send = this.options.client.send(body, timeoutMs).then((result) => {
       this.inFlight = undefined;
       this.settle(batch, result);
