@@ -137,10 +137,10 @@ console.log(
 );
 console.log(`  JSON.parse of the body       : ${us(stages.parseBody)}`);
 console.log(
-  `  decodeWireRecord x100        : ${us(stages.decode)} (decoder before the fast path: ${us(before.decode)})`,
+  `  decodeWireRecord x100        : ${us(stages.decode)} (reference decoder: ${us(before.decode)})`,
 );
 console.log(
-  `  decodeWireRecord x100 invalid: ${us(stages.reject)} (decoder before, which threw per record: ${us(before.reject)})`,
+  `  decodeWireRecord x100 invalid: ${us(stages.reject)} (reference decoder, which throws per record: ${us(before.reject)})`,
 );
 console.log(`  JSON.stringify for the log   : ${us(stages.serialise)}`);
 console.log(

@@ -1,7 +1,7 @@
 /**
  * Where one 100-record batch's time goes on the ingest thread, measured in-process on the bench's own
- * bodies: JSON.parse of the body, per-record validation (today's decodeWireRecord and, for the
- * before/after comparison, the reference decoder it replaced), serialising the segment for the log,
+ * bodies: JSON.parse of the body, per-record validation (decodeWireRecord and, for comparison,
+ * the straightforward reference decoder kept for the differential test), serialising the segment for the log,
  * and the durable SQLite append. Medians of several passes, in microseconds per batch. Run by run.ts
  * in a process of its own (sources mapped like the server's); prints one JSON line.
  */
@@ -58,9 +58,9 @@ async function measureStages(
     }),
   );
   const parseBody = await perBatch(n, (i) => JSON.parse(bodies[i] as string));
-  // One decoder per process (`reference`: the decoder before the fast path): measured side by side in
-  // one process, whichever runs second is favoured by ~10-40 %. Valid records, then a batch a producer
-  // got wrong (every record rejected; the old decoder threw an exception per record).
+  // One decoder per process (`reference`: the reference decoder): measured side by side in one
+  // process, whichever runs second is favoured by ~10-40 %. Valid records, then a batch a producer
+  // got wrong (every record rejected; the reference decoder throws an exception per record).
   const decoder = useReference ? referenceDecodeWireRecord : decodeWireRecord;
   const invalid = parsed.map((batch) =>
     batch.map((raw) => ({ ...(raw as Record<string, unknown>), statusCode: 'abc' })),

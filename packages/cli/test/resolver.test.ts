@@ -51,8 +51,8 @@ const CREATE_POST = fieldOf(
   },
 );
 
-/** The seed guide's VTL example, verbatim (appsync-lambda-setup.md, step 4). */
-const SEED_VTL =
+/** The VTL example of Akto's guide "Connect Akto with AWS AppSync using Lambda Data Source", verbatim. */
+const AKTO_VTL =
   '{\n  "version": "2018-05-29",\n  "operation": "Invoke",\n  "payload": {\n\t...\n\t<YOUR_DEFAULT_PAYLOAD>\n \t...\n    "akto_data": {\n\t\t"path": "/graphql",\n\t\t"requestHeaders": $util.toJson($context.request.headers),\n\t\t"method": "$util.defaultIfNull($context.request.headers[\'x-forwarded-method\'], \'POST\')",\n\t\t"requestPayload": "$util.escapeJavaScript($util.toJson({\n\t\t\toperationName: $context.info.fieldName,\n\t\t\tquery: "",\n\t\t\tvariables: $context.arguments\n\t\t}))",\n\t\t"ip": "$util.defaultIfNull($context.request.headers[\'x-forwarded-for\'], \'\')",\n\t\t"traffic_source": "AppSync"\n\t}\n  }\n}\n\n';
 
 function renderVtl(template: string, f: typeof GET_POST, headers: Record<string, string> = HEADERS) {
@@ -157,17 +157,17 @@ describe('VTL request template (rendered by amplify-appsync-simulator)', () => {
   });
 });
 
-describe("the seed guide's VTL example", () => {
+describe("the VTL example of Akto's AppSync guide", () => {
   it('does not parse: unquoted keys in the multi-line map literal are not VTL', () => {
-    const withoutPlaceholders = SEED_VTL.replace(/^\s*\.\.\.\s*$/gm, '').replace(
+    const withoutPlaceholders = AKTO_VTL.replace(/^\s*\.\.\.\s*$/gm, '').replace(
       /^\s*<YOUR_DEFAULT_PAYLOAD>\s*$/m,
       '',
     );
-    for (const t of [SEED_VTL, withoutPlaceholders]) expect(() => new VtlTemplate(t)).toThrow(/Parse error/);
+    for (const t of [AKTO_VTL, withoutPlaceholders]) expect(() => new VtlTemplate(t)).toThrow(/Parse error/);
   });
 
   it('with its keys quoted, "$util.escapeJavaScript(...)" emits \\\' and the mapping is not JSON', () => {
-    const quoted = SEED_VTL.replace(/^\s*\.\.\.\s*$/gm, '')
+    const quoted = AKTO_VTL.replace(/^\s*\.\.\.\s*$/gm, '')
       .replace(/^\s*<YOUR_DEFAULT_PAYLOAD>\s*$/m, '')
       .replace(/(operationName|query|variables):/g, '"$1":');
     expect(() => renderVtl(quoted, CREATE_POST)).toThrow();

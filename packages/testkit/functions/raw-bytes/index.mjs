@@ -1,5 +1,5 @@
 // A binary proxy response: every byte value 0..255, base64 encoded as API Gateway expects.
-// Byte-exact runtime responses (not JSON-serialised) need a hand-driven runtime; see lambda-emulator's README.
+// Byte-exact runtime responses (not JSON-serialised) need a hand-driven runtime; see docs/lambda-emulator.md.
 const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
 export const handler = async () => ({
