@@ -84,5 +84,8 @@ export async function installAuth(app: FastifyInstance, options: InstallAuthOpti
   }));
   if (enforce) {
     await app.register(loginRoutes, { authenticator, sessions, limiter, secure: options.tls, sessionMs });
+  } else {
+    // Reads are open (loopback, nothing configured): there is nothing to sign in to.
+    app.get('/login', async (_request, reply) => reply.redirect('/', 302));
   }
 }
