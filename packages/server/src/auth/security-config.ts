@@ -89,6 +89,8 @@ export const SECURITY_SOURCES = {
 } as const;
 
 const USER_NAME = /^[A-Za-z0-9._@+-]{1,64}$/;
+/** Commas between TAPLINE_USERS entries: those starting the next `name:$`, not those inside a hash's parameters. */
+export const USERS_SEPARATOR = /,(?=\s*[A-Za-z0-9._@+-]{1,64}:\$)/;
 
 /** `name:hash` entries, comma-separated (TAPLINE_USERS) or one per line with `#` comments (users file). */
 export function parseUsers(source: string, text: string, separator: RegExp): UserEntry[] {
@@ -156,7 +158,7 @@ export function securityFromFlagsAndEnv(
   if (readTokens) security.readTokens = commaList(readTokens.raw);
   const users: UserEntry[] = [];
   const inline = value('users');
-  if (inline) users.push(...parseUsers('TAPLINE_USERS', inline.raw, /,/));
+  if (inline) users.push(...parseUsers('TAPLINE_USERS', inline.raw, USERS_SEPARATOR));
   const file = value('usersFile');
   if (file) {
     let text: string;
