@@ -43,7 +43,7 @@ describe('decodeWireRecord on deeply nested input', () => {
   });
 
   it('keeps error messages short for megabyte values', () => {
-    const result = decodeWireRecord({ ...valid, method: 'x'.repeat(1_000_000) + ' ' });
+    const result = decodeWireRecord({ ...valid, method: `${'x'.repeat(1_000_000)} ` });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.length).toBeLessThan(120);
   });
