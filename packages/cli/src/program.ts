@@ -7,6 +7,7 @@ import { registerLayerBuild } from './commands/layer-build.js';
 import { registerLayerPublish } from './commands/layer-publish.js';
 import { registerResolver } from './commands/resolver.js';
 import { registerServe } from './commands/serve.js';
+import { registerUserHash } from './commands/user-hash.js';
 
 /**
  * The `tapline` command tree. Each sub-command lives in its own file under `commands/` and exports a
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerFunctionDetach(program);
   registerResolver(program);
   registerDemo(program);
+  registerUserHash(program);
   return program;
 }
 

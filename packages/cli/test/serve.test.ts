@@ -19,8 +19,12 @@ function runCli(args: string[], env: Record<string, string> = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (part: Buffer) => {
     stderr += part.toString();
+  });
+  child.stdout.on('data', (part: Buffer) => {
+    stdout += part.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const firstLine = new Promise<string>((resolve, reject) => {
@@ -29,7 +33,7 @@ function runCli(args: string[], env: Record<string, string> = {}) {
   });
   // Tests that expect an early exit never read the line.
   firstLine.catch(() => {});
-  return { child, exited, firstLine, stderr: () => stderr };
+  return { child, exited, firstLine, stderr: () => stderr, stdout: () => stdout };
 }
 
 function get(url: string, agent?: Agent): Promise<{ status: number; body: string }> {
@@ -89,6 +93,45 @@ describe('tapline serve', () => {
     expect((await get(`${url}/healthz`)).status).toBe(200);
     run.child.kill('SIGINT');
     expect(await run.exited, run.stderr()).toBe(0);
+  });
+
+  it('serves ingestion on a listener of its own with --ingest-host/--ingest-port', async () => {
+    const run = runCli([
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--ingest-host',
+      '127.0.0.1',
+      '--ingest-port',
+      '0',
+    ]);
+    children.push(run);
+    await run.firstLine;
+    const deadline = Date.now() + 10_000;
+    while (!run.stdout().includes('tapline ingestion on') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const ui = /tapline serving on (http:\/\/[^ ]+)/.exec(run.stdout())?.[1];
+    const ingestion = /tapline ingestion on (http:\/\/\S+)/.exec(run.stdout())?.[1];
+    expect(ingestion, run.stdout()).toBeDefined();
+    expect(ingestion).not.toBe(ui);
+    expect((await get(`${ingestion}/healthCheck`)).status).toBe(200);
+    expect((await get(`${ingestion}/api/collections`)).status).toBe(404);
+    expect((await get(`${ui}/api/collections`)).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect(await run.exited, run.stderr()).toBe(0);
+  });
+
+  it('refuses to serve the inventory off loopback with only ingestion tokens, saying what to set', async () => {
+    const run = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir], {
+      TAPLINE_INGEST_TOKENS: 's3cret',
+    });
+    children.push(run);
+    expect(await run.exited).toBe(3);
+    expect(run.stderr()).toMatch(/TAPLINE_READ_TOKENS.*TAPLINE_USERS.*--ingest-host.*--insecure/);
+    expect(run.stderr()).not.toContain('s3cret');
   });
 
   it('refuses an invalid setting, naming the variable', async () => {

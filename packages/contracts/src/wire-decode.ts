@@ -1,4 +1,5 @@
 import { reasonPhrase } from './http-status.js';
+import { nestedDeeperThan } from './json-depth.js';
 import { type HeaderMap, TRAFFIC_SOURCES, type TrafficRecord, type TrafficSource } from './traffic-record.js';
 
 /** The outcome of decoding one wire record: a value, never an exception. */
@@ -17,9 +18,21 @@ class Invalid {
 const SOURCES: ReadonlySet<string> = new Set(TRAFFIC_SOURCES);
 const defaultNow = () => Math.floor(Date.now() / 1000);
 
+/** Wire records are flat: fields are strings, numbers or (friendlier producers) small header maps. */
+export const MAX_WIRE_RECORD_DEPTH = 8;
+
+/** A short rendering of a bad value for the error; bounded however large or deep the value is. */
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
+  if (typeof value === 'string') {
+    // The first 57 characters of the JSON come from at most 57 of the string's: a prefix is enough.
+    const json = JSON.stringify(value.length > 120 ? value.slice(0, 120) : value);
+    return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+  }
+  if (Array.isArray(value) && value.length > 20) return `an array of ${value.length} items`;
+  if (nestedDeeperThan(value, 4))
+    return Array.isArray(value) ? 'a deeply nested array' : 'a deeply nested object';
+  const json = JSON.stringify(value) ?? String(value);
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
@@ -76,8 +89,11 @@ function stringMap(raw: Record<string, unknown>, field: string): Record<string, 
     const item = object[name];
     if (typeof item === 'string') map[name] = item;
     else if (typeof item === 'number' || typeof item === 'boolean') map[name] = String(item);
-    else if (Array.isArray(item)) map[name] = item.map(String).join(', ');
-    else if (item !== null && item !== undefined) return invalid(`${field}.${name}`, 'a string', item);
+    else if (Array.isArray(item)) {
+      // String() of a nested array recurses: refuse nesting that could overflow the stack.
+      if (nestedDeeperThan(item, MAX_WIRE_RECORD_DEPTH)) return invalid(`${field}.${name}`, 'a string', item);
+      map[name] = item.map(String).join(', ');
+    } else if (item !== null && item !== undefined) return invalid(`${field}.${name}`, 'a string', item);
   }
   return map;
 }
@@ -154,6 +170,12 @@ const MAX_EPOCH_MS = 8.64e15;
 export function decodeWireRecord(raw: unknown, options: DecodeOptions = {}): DecodeResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, error: `record: expected an object, got ${describe(raw)}` };
+  }
+  if (nestedDeeperThan(raw, MAX_WIRE_RECORD_DEPTH)) {
+    return {
+      ok: false,
+      error: `record: nested deeper than ${MAX_WIRE_RECORD_DEPTH} levels (wire records are flat)`,
+    };
   }
   const input = raw as Record<string, unknown>;
   const statusCode = integer(input, 'statusCode', 100, 599);

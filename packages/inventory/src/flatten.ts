@@ -1,5 +1,9 @@
 /** Flattening of bodies, query strings and cookies into `name → leaf value` pairs. */
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '@tapline/contracts';
 import { MASK } from './masking.js';
+
+/** Stands in for a subtree nested too deep to serialise or walk safely (it would overflow the stack). */
+export const TOO_DEEP = '[nested too deep]';
 
 /**
  * Called per leaf. Returning `true` from a JSON walk replaces the leaf with `****` in the walked value, so
@@ -88,6 +92,14 @@ function walk(
   }
   if (depth >= limits.maxDepth) {
     state.complete = false;
+    // The subtree below the walk's limit is reported whole (and later serialised as an example or
+    // sample): replace it when it is deep enough to overflow the stack there.
+    if (holder !== undefined && nestedDeeperThan(value, MAX_JSON_DEPTH - depth)) {
+      (holder as Record<string | number, unknown>)[key] = TOO_DEEP;
+      state.masked = true;
+      if (name.length > 0) leaf(name, TOO_DEEP, visit, state, holder, key);
+      return;
+    }
     if (name.length > 0) leaf(name, value, visit, state, holder, key);
     return;
   }

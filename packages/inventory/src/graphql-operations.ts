@@ -39,6 +39,8 @@ export interface GraphqlRequestItem {
 }
 
 const MAX_SELECTIONS = 200;
+/** Documents nesting brackets deeper than this are not parsed: the parser and value readers recurse. */
+const MAX_DOCUMENT_NESTING = 64;
 const MAX_DEPTH = 10;
 const CACHE_LIMIT = 2000;
 const fieldCache = new Map<string, GraphqlField[] | null>();
@@ -120,6 +122,7 @@ function appSyncField(b: Record<string, unknown>, field: string): GraphqlField {
 
 /** Parses an AppSync `selectionSetGraphQL` (`{ id author { email } }`) into a pseudo-field holding its paths. */
 function selectionSetOnly(text: string): GraphqlField[] | null {
+  if (nestsDeeperThan(text, MAX_DOCUMENT_NESTING)) return null;
   let doc: DocumentNode;
   try {
     doc = parse(text.trim().startsWith('{') ? text : `{ ${text} }`, { noLocation: true, maxTokens: 5000 });
@@ -149,7 +152,30 @@ function fragmentMap(doc: DocumentNode): Map<string, FragmentDefinitionNode> {
   return map;
 }
 
+/** Bracket nesting of a GraphQL document ({ [ ( outside strings and comments), counted without parsing. */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  let inComment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inComment) {
+      if (c === 0x0a || c === 0x0d) inComment = false;
+    } else if (inString) {
+      if (c === 0x5c)
+        i++; // backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x23) inComment = true;
+    else if (c === 0x7b || c === 0x5b || c === 0x28) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d || c === 0x29) depth--;
+  }
+  return false;
+}
+
 function fieldsOfDocument(query: string, operationName: string | null): GraphqlField[] | null {
+  if (nestsDeeperThan(query, MAX_DOCUMENT_NESTING)) return null;
   let doc: DocumentNode;
   try {
     doc = parse(query, { noLocation: true, maxTokens: 20000 });

@@ -143,14 +143,22 @@ export function maskBody(body: string, contentType: string | undefined, location
   return capped.replace(JWT_IN_TEXT_RE, MASK).replace(EMAIL_IN_TEXT_RE, MASK);
 }
 
-/** A masked deep copy of a parsed JSON value. Values under a secret-named key are masked whole. */
+/** Below this many levels a subtree is masked whole: recursing further could overflow the stack. */
+export const MAX_MASK_DEPTH = 64;
+
+/**
+ * A masked deep copy of a parsed JSON value. Values under a secret-named key are masked whole, and so
+ * is anything nested deeper than MAX_MASK_DEPTH.
+ */
 export function maskJson(
   value: unknown,
   name: string,
   location: ParameterLocation,
   forced: boolean,
+  depth = 0,
 ): unknown {
-  if (Array.isArray(value)) return value.map((v) => maskJson(v, name, location, forced));
+  if (typeof value === 'object' && value !== null && depth >= MAX_MASK_DEPTH) return MASK;
+  if (Array.isArray(value)) return value.map((v) => maskJson(v, name, location, forced, depth + 1));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
@@ -159,6 +167,7 @@ export function maskJson(
         key,
         location,
         forced || isSecretName(key),
+        depth + 1,
       );
     }
     return out;

@@ -1,6 +1,12 @@
-import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { ServerError, ServerErrorCode } from './errors.js';
+import {
+  completeListenerSecurity,
+  type ListenerSecurityConfig,
+  type SecurityConfig,
+  type SecurityFlags,
+  securityFromFlagsAndEnv,
+} from './auth/security-config.js';
+import { booleanValue, commaList, integerIn, invalid, oneOf } from './config-parsers.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -14,7 +20,7 @@ export type SyncLevel = 'full' | 'normal';
 /** How the inventory engine runs: in its own thread (default) or on the main event loop (tests, tiny setups). */
 export type WorkerMode = 'thread' | 'inline';
 
-export interface ServerConfig {
+export interface ServerConfig extends ListenerSecurityConfig {
   host: string;
   port: number;
   /** Absolute path of the directory holding the SQLite files. */
@@ -54,10 +60,15 @@ export const DEFAULT_CONFIG = {
   maxBodyBytes: 10 * 1024 * 1024,
   dashboardDir: null,
   engineHeapMb: 256,
-} as const satisfies ServerConfig;
+} as const satisfies Omit<ServerConfig, keyof ListenerSecurityConfig>;
+
+/** What callers pass: any subset, the security part itself partial. */
+export type ServerConfigInput = Omit<Partial<ServerConfig>, 'security'> & {
+  security?: Partial<SecurityConfig>;
+};
 
 /** Raw flag values as the CLI parsed them (strings, or `true` for switches). */
-export interface ConfigFlags {
+export interface ConfigFlags extends SecurityFlags {
   host?: string;
   port?: string;
   dataDir?: string;
@@ -79,31 +90,6 @@ export const CONFIG_SOURCES = {
   engineHeapMb: { flag: undefined, env: 'TAPLINE_ENGINE_HEAP_MB' },
 } as const;
 
-function invalid(what: string, fix: string): never {
-  throw new ServerError(ServerErrorCode.Config, `${what}: ${fix}`);
-}
-
-function integerIn(source: string, raw: string, min: number, max: number): number {
-  if (!/^\d+$/.test(raw.trim()))
-    invalid(`${source}=${JSON.stringify(raw)}`, `expected an integer from ${min} to ${max}`);
-  const value = Number(raw);
-  if (value < min || value > max) invalid(`${source}=${raw}`, `expected an integer from ${min} to ${max}`);
-  return value;
-}
-
-function booleanValue(source: string, raw: string): boolean {
-  const value = raw.trim().toLowerCase();
-  if (value === '1' || value === 'true' || value === 'yes') return true;
-  if (value === '0' || value === 'false' || value === 'no' || value === '') return false;
-  return invalid(`${source}=${JSON.stringify(raw)}`, 'expected true or false');
-}
-
-function oneOf<T extends string>(source: string, raw: string, allowed: readonly T[]): T {
-  const value = raw.trim().toLowerCase();
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  return invalid(`${source}=${JSON.stringify(raw)}`, `expected one of ${allowed.join(', ')}`);
-}
-
 function label(key: keyof typeof CONFIG_SOURCES, fromFlag: boolean): string {
   const source = CONFIG_SOURCES[key];
   return fromFlag && source.flag !== undefined ? source.flag : source.env;
@@ -113,8 +99,8 @@ function label(key: keyof typeof CONFIG_SOURCES, fromFlag: boolean): string {
 export function configFromFlagsAndEnv(
   flags: ConfigFlags,
   env: Readonly<Record<string, string | undefined>>,
-): Partial<ServerConfig> {
-  const config: Partial<ServerConfig> = {};
+): ServerConfigInput {
+  const config: ServerConfigInput = {};
   const pick = (key: keyof typeof CONFIG_SOURCES, flag: string | undefined) => {
     if (flag !== undefined) return { raw: flag, name: label(key, true) };
     const fromEnv = env[CONFIG_SOURCES[key].env];
@@ -131,10 +117,7 @@ export function configFromFlagsAndEnv(
     config.insecure = booleanValue('TAPLINE_INSECURE', env.TAPLINE_INSECURE);
   const tokens = env.TAPLINE_INGEST_TOKENS;
   if (tokens !== undefined) {
-    config.ingestTokens = tokens
-      .split(',')
-      .map((token) => token.trim())
-      .filter((token) => token !== '');
+    config.ingestTokens = commaList(tokens);
   }
   const retention = env.TAPLINE_RETENTION_HOURS;
   if (retention !== undefined && retention !== '') {
@@ -157,19 +140,15 @@ export function configFromFlagsAndEnv(
     config.engineHeapMb = integerIn('TAPLINE_ENGINE_HEAP_MB', heap, 64, 65536);
   const dashboard = env.TAPLINE_DASHBOARD_DIR;
   if (dashboard !== undefined && dashboard !== '') config.dashboardDir = resolve(dashboard);
-  return config;
+  return { ...config, ...securityFromFlagsAndEnv(flags, env) };
 }
 
-function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
-}
-
-/** Fills defaults, validates, and freezes. Refuses an open ingestion endpoint on a non-loopback address. */
-export function completeConfig(partial: Partial<ServerConfig>): Readonly<ServerConfig> {
-  const config: ServerConfig = { ...DEFAULT_CONFIG, ...stripUndefined(partial) };
+/** Fills defaults, validates, and freezes. Refuses open ingestion or reads on a non-loopback address. */
+export function completeConfig(partial: ServerConfigInput): Readonly<ServerConfig> {
+  const config: Omit<ServerConfig, keyof ListenerSecurityConfig> = {
+    ...DEFAULT_CONFIG,
+    ...stripUndefined(partial),
+  };
   if (config.host === '') invalid('--host / TAPLINE_HOST', 'must not be empty');
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     invalid(`--port / TAPLINE_PORT=${config.port}`, 'expected an integer from 0 to 65535');
@@ -182,17 +161,12 @@ export function completeConfig(partial: Partial<ServerConfig>): Readonly<ServerC
   if (!(Number.isInteger(config.engineHeapMb) && config.engineHeapMb >= 64)) {
     invalid('TAPLINE_ENGINE_HEAP_MB', 'expected an integer >= 64 (megabytes)');
   }
-  if (config.ingestTokens.length === 0 && !config.insecure && !isLoopback(config.host)) {
-    throw new ServerError(
-      ServerErrorCode.InsecureBind,
-      `refusing to accept unauthenticated traffic on ${config.host}: set TAPLINE_INGEST_TOKENS, ` +
-        'bind to 127.0.0.1, or pass --insecure (TAPLINE_INSECURE=true) if that is really intended',
-    );
-  }
+  const listeners = completeListenerSecurity(config, partial);
   return Object.freeze({
     ...config,
     dataDir: resolve(config.dataDir),
     ingestTokens: Object.freeze([...config.ingestTokens]),
+    ...listeners,
   });
 }
 

@@ -7,6 +7,7 @@ export const ServerErrorCode = {
   NotFound: 'TAPLINE_SERVER_NOT_FOUND',
   BadRequest: 'TAPLINE_SERVER_BAD_REQUEST',
   Unauthorized: 'TAPLINE_SERVER_UNAUTHORIZED',
+  RateLimited: 'TAPLINE_SERVER_RATE_LIMITED',
   Overloaded: 'TAPLINE_SERVER_OVERLOADED',
 } as const;
 export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];

@@ -1,3 +1,12 @@
+export { hashPassword } from './auth/password-hash.js';
+export {
+  DEFAULT_SECURITY,
+  SECURITY_SOURCES,
+  type SecurityConfig,
+  type SecurityFlags,
+  type TlsFiles,
+  type UserEntry,
+} from './auth/security-config.js';
 export {
   CONFIG_SOURCES,
   type ConfigFlags,
@@ -7,6 +16,7 @@ export {
   LOG_LEVELS,
   type LogLevel,
   type ServerConfig,
+  type ServerConfigInput,
   type SyncLevel,
   type WorkerMode,
 } from './config.js';

@@ -1,22 +1,21 @@
-import Fastify, { LogController } from 'fastify';
-import { completeConfig, type ServerConfig } from './config.js';
-import { registerDashboard } from './dashboard-static.js';
-import { installErrorHandler } from './error-handler.js';
+import { completeConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import { ServerError, ServerErrorCode } from './errors.js';
 import { GroupCommitter } from './ingest/group-commit.js';
-import { ingestRoutes } from './ingest/ingest-route.js';
+import { createListenerApp, listen, planListeners, type StartedListener } from './listeners.js';
 import { ServerMetrics } from './metrics.js';
-import { queryRoutes } from './query/query-routes.js';
 import { SqliteInventoryQueries } from './sqlite/sqlite-inventory-queries.js';
 import { SqliteTrafficLog } from './sqlite/sqlite-traffic-log.js';
 import { type InventoryWorkerHandle, startInventoryWorker } from './worker/inventory-worker.js';
 
-export type StartServerOptions = Partial<ServerConfig>;
+export type StartServerOptions = ServerConfigInput;
 
 export interface RunningServer {
-  /** e.g. `http://127.0.0.1:9091` (the bound port when 0 was asked). */
+  /** e.g. `http://127.0.0.1:9091` (the bound port when 0 was asked): the dashboard and query API. */
   url: string;
   port: number;
+  /** Where producers post `/api/ingestData`: `url` unless ingestion has a listener of its own. */
+  ingestUrl: string;
+  ingestPort: number;
   config: Readonly<ServerConfig>;
   metrics: ServerMetrics;
   /** Resolves once the engine has applied everything stored so far. */
@@ -33,13 +32,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const queries = await SqliteInventoryQueries.open(config.dataDir, config.sync);
   metrics.headSeq = await log.headSeq();
 
-  const app = Fastify({
-    // Logs go to stderr: stdout carries only what the CLI prints (the URL line).
-    logger: { level: config.logLevel, stream: process.stderr },
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: config.maxBodyBytes,
-  });
-
+  // The engine may report before the listeners exist; its errors go to the first listener's log.
+  let logError: (message: string) => void = (message) => {
+    process.stderr.write(`inventory worker error: ${message}\n`);
+  };
   const threadBase = { processed: 0, filtered: 0 };
   const threadCounts = { processed: 0, filtered: 0 };
   let worker: InventoryWorkerHandle;
@@ -65,7 +61,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       },
       onError: (message) => {
         metrics.workerErrors += 1;
-        app.log.error({ err: message }, 'inventory worker error');
+        logError(message);
       },
     });
   } catch (error) {
@@ -78,57 +74,38 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     metrics.headSeq = Math.max(metrics.headSeq, lastSeq);
   });
 
-  installErrorHandler(app);
-
-  const health = async () => ({
-    status: 'ok',
-    headSeq: metrics.headSeq,
-    checkpoint: metrics.checkpoint,
-    lag: metrics.lag,
-  });
-  app.get('/healthz', health);
-  app.get('/healthCheck', health);
-  app.get('/metrics', async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
-  );
-  await app.register(ingestRoutes, {
-    committer,
-    metrics,
-    tokens: config.ingestTokens,
-    maxBodyBytes: config.maxBodyBytes,
-    maxLagRecords: config.maxLagRecords,
-    onAppended: () => worker.wake(),
-  });
-  await app.register(queryRoutes, { queries });
-  await registerDashboard(app, config.dashboardDir);
-
+  const deps = { committer, metrics, queries, onAppended: () => worker.wake() };
+  const started: StartedListener[] = [];
   const shutdown = async () => {
-    await app.close();
+    await Promise.allSettled(started.map((listener) => listener.app.close()));
     await committer.drain();
     await worker.stop();
     await log.close();
     await queries.close();
   };
-
-  let address: string;
   try {
-    address = await app.listen({ host: config.host, port: config.port });
+    for (const plan of planListeners(config)) {
+      const app = await createListenerApp(plan, config, deps);
+      try {
+        started.push(await listen(plan, app));
+      } catch (error) {
+        await app.close();
+        throw error;
+      }
+    }
   } catch (error) {
     await shutdown();
-    throw new ServerError(
-      ServerErrorCode.Config,
-      `cannot listen on ${config.host}:${config.port}: ${String(error)}`,
-      {
-        cause: error,
-      },
-    );
+    throw error;
   }
-  const port = new URL(address).port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const main = started[0] as StartedListener;
+  const ingest = started.find((listener) => listener.plan.role === 'ingest') ?? main;
+  logError = (message) => main.app.log.error({ err: message }, 'inventory worker error');
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
-    port: Number(port),
+    url: main.url,
+    port: main.port,
+    ingestUrl: ingest.url,
+    ingestPort: ingest.port,
     config,
     metrics,
     waitForInventory: async (timeoutMs = 30_000) => {

@@ -51,11 +51,24 @@ describe('server configuration', () => {
     expect(() => configFromFlagsAndEnv({}, { TAPLINE_INSECURE: 'maybe' })).toThrow('TAPLINE_INSECURE');
   });
 
-  it('refuses open ingestion on a non-loopback address unless tokens or --insecure', () => {
-    expect(() => completeConfig({ host: '0.0.0.0' })).toThrow(/TAPLINE_INGEST_TOKENS.*--insecure/);
-    expect(completeConfig({ host: '0.0.0.0', ingestTokens: ['t'] }).host).toBe('0.0.0.0');
+  it('refuses open reads or open ingestion on a non-loopback address unless credentials or --insecure', () => {
+    const read = { readTokens: ['r'] };
+    expect(() => completeConfig({ host: '0.0.0.0', ingestTokens: ['t'] })).toThrow(
+      /dashboard.*TAPLINE_READ_TOKENS.*TAPLINE_USERS.*--insecure/,
+    );
+    expect(() => completeConfig({ host: '0.0.0.0', security: read })).toThrow(
+      /TAPLINE_INGEST_TOKENS.*--insecure/,
+    );
+    expect(completeConfig({ host: '0.0.0.0', ingestTokens: ['t'], security: read }).host).toBe('0.0.0.0');
     expect(completeConfig({ host: '0.0.0.0', insecure: true }).host).toBe('0.0.0.0');
     expect(completeConfig({ host: '::1' }).host).toBe('::1');
+    // Ingestion alone off loopback: the UI stays on 127.0.0.1 and needs no credentials.
+    const split = completeConfig({ host: '127.0.0.1', ingestHost: '0.0.0.0', ingestTokens: ['t'] });
+    expect(split).toMatchObject({ ingestHost: '0.0.0.0', ingestPort: 9092 });
+    expect(() => completeConfig({ ingestHost: '0.0.0.0' })).toThrow(/TAPLINE_INGEST_TOKENS/);
+    expect(() => completeConfig({ ingestTokens: ['same'], security: { readTokens: ['same'] } })).toThrow(
+      /read token must not also be an ingestion token/,
+    );
     expect(DEFAULT_CONFIG.maxBodyBytes).toBe(10 * 1024 * 1024);
   });
 });

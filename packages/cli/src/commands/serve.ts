@@ -3,6 +3,7 @@ import {
   configFromFlagsAndEnv,
   DEFAULT_CONFIG,
   type RunningServer,
+  type SecurityFlags,
   ServerError,
   ServerErrorCode,
   startServer,
@@ -10,12 +11,21 @@ import {
 import type { Command } from 'commander';
 import { CliError, CliErrorCode } from '../errors.js';
 
-interface ServeFlags {
+interface ServeFlags extends SecurityFlags {
   host?: string;
   port?: string;
   dataDir?: string;
   insecure?: boolean;
 }
+
+const SECURITY_FLAGS = [
+  'ingestHost',
+  'ingestPort',
+  'tlsCert',
+  'tlsKey',
+  'ingestTlsCert',
+  'ingestTlsKey',
+] as const;
 
 /** `tapline serve`: ingestion, inventory engine, query API and dashboard in one process. */
 export function registerServe(program: Command): void {
@@ -33,12 +43,25 @@ export function registerServe(program: Command): void {
       '--data-dir <dir>',
       `where the SQLite files live (env TAPLINE_DATA_DIR, default ${DEFAULT_CONFIG.dataDir})`,
     )
-    .option('--insecure', 'allow unauthenticated ingestion on a non-loopback address (env TAPLINE_INSECURE)')
+    .option(
+      '--insecure',
+      'allow unauthenticated ingestion or reads on a non-loopback address (env TAPLINE_INSECURE)',
+    )
+    .option(
+      '--ingest-host <host>',
+      'serve ingestion on a listener of its own at this address (env TAPLINE_INGEST_HOST)',
+    )
+    .option('--ingest-port <port>', 'port of the ingestion listener (env TAPLINE_INGEST_PORT, default 9092)')
+    .option('--tls-cert <file>', 'PEM certificate chain: serve HTTPS (env TAPLINE_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert (env TAPLINE_TLS_KEY)')
+    .option('--ingest-tls-cert <file>', 'certificate of the ingestion listener (env TAPLINE_INGEST_TLS_CERT)')
+    .option('--ingest-tls-key <file>', 'private key of --ingest-tls-cert (env TAPLINE_INGEST_TLS_KEY)')
     .action(async (flags: ServeFlags) => {
       // Listen for signals before starting, so one that arrives during start-up still stops cleanly.
       const signalled = waitForSignal();
       const server = await startFromFlags(flags, process.env);
       process.stdout.write(`tapline serving on ${server.url} (data in ${server.config.dataDir})\n`);
+      if (server.ingestUrl !== server.url) process.stdout.write(`tapline ingestion on ${server.ingestUrl}\n`);
       await signalled;
       await server.close();
     });
@@ -54,6 +77,10 @@ export async function startFromFlags(
     if (flags.port !== undefined) configFlags.port = flags.port;
     if (flags.dataDir !== undefined) configFlags.dataDir = flags.dataDir;
     if (flags.insecure === true) configFlags.insecure = true;
+    for (const key of SECURITY_FLAGS) {
+      const value = flags[key];
+      if (value !== undefined) configFlags[key] = value;
+    }
     return await startServer(configFromFlagsAndEnv(configFlags, env));
   } catch (error) {
     if (

@@ -1,3 +1,4 @@
+import { redirectToLogin } from './session.js';
 import type { Collection, EndpointDetail, EndpointPage } from './types.js';
 
 /** A failed API call, with the server's message when it sent one. */
@@ -13,6 +14,11 @@ export class ApiError extends Error {
 
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json' }, signal: signal ?? null });
+  if (response.status === 401) {
+    // The session ended (or there never was one): sign in, then come back to this page.
+    redirectToLogin();
+    throw new ApiError('sign-in required', 401);
+  }
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     try {

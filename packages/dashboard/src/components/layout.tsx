@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
+import { SessionStatus } from './session-status.js';
 
 export function Layout({ children }: { children: ReactNode }) {
   return (
@@ -9,6 +10,7 @@ export function Layout({ children }: { children: ReactNode }) {
           Tapline
         </Link>
         <span className="topbar-sub">API inventory from live Lambda &amp; AppSync traffic</span>
+        <SessionStatus />
       </header>
       <main className="content">{children}</main>
     </div>

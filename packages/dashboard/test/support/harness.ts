@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningServer, startServer } from '@tapline/server';
+import { type RunningServer, type StartServerOptions, startServer } from '@tapline/server';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { ensureDashboardBuilt } from './dashboard-build.js';
@@ -16,10 +16,17 @@ export interface Harness {
 }
 
 /** The real server (temp data dir, built dashboard) and Debian's Chromium, for one test file. */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(serverOptions: StartServerOptions = {}): Promise<Harness> {
   const dashboardDir = await ensureDashboardBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'tapline-dashboard-test-'));
-  const server = await startServer({ host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', dashboardDir });
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    logLevel: 'silent',
+    dashboardDir,
+    ...serverOptions,
+  });
   let browser: Browser;
   try {
     browser = await launchChromium();

@@ -1,5 +1,6 @@
 import { decodeWireRecord, type TrafficRecord } from '@tapline/contracts';
 import type { FastifyInstance } from 'fastify';
+import type { FailureLimiter } from '../auth/failure-limiter.js';
 import { ServerErrorCode } from '../errors.js';
 import { HttpError } from '../http-error.js';
 import type { ServerMetrics } from '../metrics.js';
@@ -15,6 +16,8 @@ export interface IngestRouteOptions {
   maxLagRecords: number;
   /** Called after records were committed, to wake the engine. */
   onAppended: () => void;
+  /** Counts failed token checks per client (429 beyond the limit). */
+  limiter?: FailureLimiter;
 }
 
 export interface IngestReply {
@@ -49,7 +52,9 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOpt
   );
 
   app.addHook('onRequest', async (request, reply) => {
+    if (checkToken !== undefined) await options.limiter?.assertNotLimited(request, reply);
     if (checkToken !== undefined && !checkToken(request.headers)) {
+      await options.limiter?.recordFailure(request, reply);
       throw new HttpError(401, ServerErrorCode.Unauthorized, 'missing or invalid ingestion token');
     }
     if (options.metrics.lag > options.maxLagRecords) {

@@ -15,18 +15,28 @@ export function httpRequest(
     headers?: Record<string, string>;
     body?: string;
     chunks?: Iterable<string>;
+    /** Source address of the connection (any 127.x address works on Linux loopback). */
+    localAddress?: string;
   } = {},
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (part: Buffer) => parts.push(part));
-      res.on('end', () => {
-        const text = Buffer.concat(parts).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (part: Buffer) => parts.push(part));
+        res.on('end', () => {
+          const text = Buffer.concat(parts).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (options.chunks !== undefined) {
       const chunks = options.chunks[Symbol.iterator]();
