@@ -1,6 +1,7 @@
 export {
   type FakeFunction,
   FakeLambdaApi,
+  type FakeLambdaApiOptions,
   type FakeLayerVersion,
   type InjectedFault,
   type RecordedRequest,
