@@ -70,6 +70,7 @@ describe('tapline function (command line)', () => {
       ['layer', 'publish'],
       ['function', 'attach'],
       ['function', 'detach'],
+      ['function', 'list'],
     ]) {
       const { stdout, error } = await run([...path, '--help']);
       expect((error as CommanderError).exitCode).toBe(0);

@@ -64,7 +64,10 @@ export async function renderCloudFormation(change: IacChange): Promise<string> {
 
 /** HCL string literal: JSON's escapes are HCL's, plus template sequences must not be interpolated. */
 function hclString(value: string): string {
-  return JSON.stringify(value).replaceAll('${', '$${').replaceAll('%{', '%%{');
+  // Replacement functions: in a replacement string "$$" would itself mean one "$".
+  return JSON.stringify(value)
+    .replaceAll('${', () => '$${')
+    .replaceAll('%{', () => '%%{');
 }
 
 /** Arguments of a Terraform `aws_lambda_function` resource. */
