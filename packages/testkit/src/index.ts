@@ -1,3 +1,4 @@
+export { DOCS_DIR, type DocSnippet, docSnippet } from './doc-snippets.js';
 export {
   type FakeFunction,
   FakeLambdaApi,
