@@ -72,6 +72,7 @@ describe('tapline function attach --dry-run --format', () => {
       AWS_LAMBDA_EXEC_WRAPPER: WRAPPER_PATH,
       TAPLINE_PREVIOUS_EXEC_WRAPPER: '/opt/otel-instrument',
       TAPLINE_INGEST_URL: INGEST,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform or CloudFormation expression, not a JS template
       TAPLINE_INGEST_TOKEN: '${var.tapline_ingest_token}',
     });
     expect(err).toContain('var.tapline_ingest_token');
@@ -80,6 +81,7 @@ describe('tapline function attach --dry-run --format', () => {
   it('terraform: a value with a template sequence stays a literal', async () => {
     const deps = fakeDeps(api.url);
     await runFunctionAttach(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform or CloudFormation expression, not a JS template
       { function: 'orders', ingestUrl: 'https://h/api/ingestData?x=${y}', dryRun: true, format: 'terraform' },
       deps,
     );

@@ -68,6 +68,7 @@ describe('docs/iac.md snippets', () => {
     expect(vars.TAPLINE_PREVIOUS_EXEC_WRAPPER).toMatch(/^\/opt\//);
     expect(vars.TAPLINE_INGEST_URL).toMatch(INGEST_URL);
     expect(vars.TAPLINE_INGEST_TOKEN).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform or CloudFormation expression, not a JS template
       'Fn::Sub': '{{resolve:secretsmanager:${AWS::StackName}/tapline-token}}',
     });
   });
@@ -81,6 +82,7 @@ describe('docs/iac.md snippets', () => {
       data: Record<string, Record<string, { secret_id: string }[]>>;
       resource: { aws_lambda_function: Record<string, Record<string, unknown>[]> };
     };
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform or CloudFormation expression, not a JS template
     expect(hcl.locals[0]!.tapline).toBe('${jsondecode(file("${path.module}/tapline-layers.json"))}');
     const fn = hcl.resource.aws_lambda_function.orders_api![0]!;
     const [arch] = fn.architectures as string[];
@@ -90,9 +92,11 @@ describe('docs/iac.md snippets', () => {
     expect(field?.[1]).toBe(arch);
     const vars = (fn.environment as { variables: Vars }[])[0]!.variables;
     expect(vars.AWS_LAMBDA_EXEC_WRAPPER).toBe(WRAPPER_PATH);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform or CloudFormation expression, not a JS template
     expect(vars.TAPLINE_INGEST_URL).toBe('${var.tapline_ingest_url}');
     expect(hcl.variable.tapline_ingest_url![0]!.default).toMatch(INGEST_URL);
     expect(vars.TAPLINE_INGEST_TOKEN).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform or CloudFormation expression, not a JS template
       '${data.aws_secretsmanager_secret_version.tapline_token.secret_string}',
     );
     expect(hcl.data.aws_secretsmanager_secret_version!.tapline_token![0]!.secret_id).toBe(
