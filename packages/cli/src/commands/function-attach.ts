@@ -13,11 +13,13 @@ import {
   addAwsOptions,
   clientOptions,
   defaultAwsDeps,
+  FUNCTION_GROUP_DESCRIPTION,
   groupCommand,
 } from '../aws/command-deps.js';
 import { assertWrapperHonoured, readFunction, updateFunction } from '../aws/function-config.js';
 import {
   IAC_FORMATS,
+  type IacChange,
   type IacFormat,
   iacChange,
   renderCloudFormation,
@@ -44,7 +46,7 @@ export type AttachOutcome = 'updated' | 'unchanged' | 'dry-run';
 
 /** `tapline function attach`: adds Tapline's layer and settings to a function, keeping everything else. */
 export function registerFunctionAttach(program: Command, deps: AwsCommandDeps = defaultAwsDeps): void {
-  const group = groupCommand(program, 'function', 'Attach Tapline to a Lambda function, or detach it.');
+  const group = groupCommand(program, 'function', FUNCTION_GROUP_DESCRIPTION);
   addAwsOptions(
     group
       .command('attach')
@@ -133,11 +135,7 @@ export async function runFunctionAttach(
   }
 }
 
-async function printIacFragment(
-  format: IacFormat,
-  change: ReturnType<typeof iacChange>,
-  deps: AwsCommandDeps,
-) {
+async function printIacFragment(format: IacFormat, change: IacChange, deps: AwsCommandDeps): Promise<void> {
   if (format === 'json') deps.out(renderJson(change));
   else if (format === 'terraform') deps.out(renderTerraform(change));
   else deps.out(await renderCloudFormation(change));

@@ -14,6 +14,7 @@ import {
   addAwsOptions,
   clientOptions,
   defaultAwsDeps,
+  FUNCTION_GROUP_DESCRIPTION,
   groupCommand,
 } from '../aws/command-deps.js';
 import { readFunction, updateFunction } from '../aws/function-config.js';
@@ -30,7 +31,7 @@ export type DetachOutcome = 'updated' | 'unchanged' | 'dry-run';
 
 /** `tapline function detach`: removes Tapline from a function, however it was instrumented. */
 export function registerFunctionDetach(program: Command, deps: AwsCommandDeps = defaultAwsDeps): void {
-  const group = groupCommand(program, 'function', 'Attach Tapline to a Lambda function, or detach it.');
+  const group = groupCommand(program, 'function', FUNCTION_GROUP_DESCRIPTION);
   addAwsOptions(
     group
       .command('detach')

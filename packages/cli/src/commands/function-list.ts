@@ -12,6 +12,7 @@ import {
   addAwsOptions,
   clientOptions,
   defaultAwsDeps,
+  FUNCTION_GROUP_DESCRIPTION,
   groupCommand,
 } from '../aws/command-deps.js';
 import { toView } from '../aws/function-config.js';
@@ -38,7 +39,7 @@ export interface ListedFunction {
 
 /** `tapline function list`: every function of the region and whether Tapline instruments it. */
 export function registerFunctionList(program: Command, deps: AwsCommandDeps = defaultAwsDeps): void {
-  const group = groupCommand(program, 'function', 'Attach Tapline to a Lambda function, or detach it.');
+  const group = groupCommand(program, 'function', FUNCTION_GROUP_DESCRIPTION);
   addAwsOptions(
     group
       .command('list')
