@@ -106,6 +106,35 @@ describe('tapline layer publish', () => {
     ]);
   });
 
+  it('when the second architecture fails, names the version already published for the first', async () => {
+    const deps = fakeDeps(api.url);
+    const outDir = path.join(dir, 'half');
+    let posts = 0;
+    const original = deps.lambdaClient;
+    deps.lambdaClient = async (options) => {
+      const client = await original(options);
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          posts += 1;
+          if (posts === 2)
+            throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+      return client;
+    };
+    const error = (await runLayerPublish(
+      { arch: ['x86_64', 'arm64'], layerName: 'tapline-extension', outDir },
+      deps,
+    ).catch((e: unknown) => e)) as CliError;
+    expect(error.message).toContain('publishing layer tapline-extension for arm64');
+    expect(deps.stderr.join('')).toContain(
+      'published x86_64 before the failure: arn:aws:lambda:us-east-1:123456789012:layer:tapline-extension:1',
+    );
+    expect(api.layerVersions('tapline-extension')).toHaveLength(1);
+  });
+
   it('refuses --zip with two architectures (a zip holds one) before publishing anything', async () => {
     const error = (await runLayerPublish(
       { arch: ['x86_64', 'arm64'], layerName: 'tl', outDir: dir, zip: path.join(dir, 'given.zip') },

@@ -89,8 +89,17 @@ export async function runLayerPublish(
   const client = await deps.lambdaClient(clientOptions(flags));
   try {
     const result: PublishedLayers = { layerName: flags.layerName, withNode, layers: {} };
-    for (const [arch, zip] of zips)
-      result.layers[arch] = await publish(client, flags.layerName, arch, zip, withNode);
+    for (const [arch, zip] of zips) {
+      try {
+        result.layers[arch] = await publish(client, flags.layerName, arch, zip, withNode);
+      } catch (error) {
+        // Versions already published stay; say which, so a retry does not leave them unknown.
+        for (const done of Object.values(result.layers)) {
+          deps.err(`published ${done.arch} before the failure: ${done.layerVersionArn}\n`);
+        }
+        throw error;
+      }
+    }
     if (flags.json === true) deps.out(`${JSON.stringify(result, null, 2)}\n`);
     else if (archs.length === 1) deps.out(`${result.layers[archs[0]!]!.layerVersionArn}\n`);
     else for (const arch of archs) deps.out(`${arch}\t${result.layers[arch]!.layerVersionArn}\n`);
