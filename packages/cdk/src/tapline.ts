@@ -2,6 +2,8 @@ import {
   type Arch,
   compatibleRuntimes,
   DEFAULT_LAYER_NAME,
+  InstrumentationError,
+  InstrumentationErrorCode,
   runtimeHasNode,
   taplineVariables,
   wrapperRefusal,
@@ -91,27 +93,16 @@ export class Tapline extends Construct {
 
   /** Why this function cannot be instrumented (same reasons and words as `tapline function attach`), or undefined. */
   refusal(fn: lambda.Function): string | undefined {
-    const cfn = fn.node.defaultChild as lambda.CfnFunction;
-    const image = fn.runtime === lambda.Runtime.FROM_IMAGE || cfn.packageType === 'Image';
-    const runtime = image ? undefined : fn.runtime.name;
-    const refused = wrapperRefusal({ name: fn.node.path, runtime, packageType: image ? 'Image' : 'Zip' });
-    if (refused !== undefined || runtime === undefined) return refused;
-    const runtimes = compatibleRuntimes(this.withNode);
-    if (!runtimes.includes(runtime)) {
-      const hint = runtimeHasNode(runtime)
-        ? ''
-        : '; runtimes without Node need the layer that ships one: build it with `tapline layer build --with-node`, ' +
-          'pass it as layerZips and set withNode: true';
-      return `function ${fn.node.path}: Tapline's layer is not published for runtime ${runtime} (it lists ${runtimes.join(', ')})${hint}`;
-    }
-    return undefined;
+    return this.check(fn)?.message;
   }
 
   /** Instruments the functions; throws on one that cannot be (container image, provided.*, unsupported runtime). */
   instrument(...functions: lambda.Function[]): this {
     for (const fn of functions) {
-      const refused = this.refusal(fn);
-      if (refused !== undefined) throw new Error(`Tapline: ${refused}`);
+      const refused = this.check(fn);
+      if (refused !== undefined) {
+        throw new InstrumentationError(refused.code, `Tapline: ${refused.message}`, { cause: refused });
+      }
       this.apply(fn);
     }
     return this;
@@ -124,6 +115,26 @@ export class Tapline extends Construct {
   instrumentAll(scope: IConstruct = Stack.of(this), options: InstrumentAllOptions = {}): this {
     Aspects.of(scope).add(new InstrumentWithTapline(this, options));
     return this;
+  }
+
+  private check(fn: lambda.Function): InstrumentationError | undefined {
+    const cfn = fn.node.defaultChild as lambda.CfnFunction;
+    const image = fn.runtime === lambda.Runtime.FROM_IMAGE || cfn.packageType === 'Image';
+    const runtime = image ? undefined : fn.runtime.name;
+    const refused = wrapperRefusal({ name: fn.node.path, runtime, packageType: image ? 'Image' : 'Zip' });
+    if (refused !== undefined)
+      return new InstrumentationError(InstrumentationErrorCode.WrapperIgnored, refused);
+    if (runtime === undefined) return undefined;
+    const runtimes = compatibleRuntimes(this.withNode);
+    if (runtimes.includes(runtime)) return undefined;
+    const hint = runtimeHasNode(runtime)
+      ? ''
+      : '; runtimes without Node need the layer that ships one: build it with `tapline layer build --with-node`, ' +
+        'pass it as layerZips and set withNode: true';
+    return new InstrumentationError(
+      InstrumentationErrorCode.LayerMismatch,
+      `function ${fn.node.path}: Tapline's layer is not published for runtime ${runtime} (it lists ${runtimes.join(', ')})${hint}`,
+    );
   }
 
   private apply(fn: lambda.Function): void {

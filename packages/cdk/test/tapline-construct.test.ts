@@ -1,4 +1,9 @@
-import { DEFAULT_LAYER_NAME, WRAPPER_PATH, wrapperRefusal } from '@tapline/instrumentation';
+import {
+  DEFAULT_LAYER_NAME,
+  InstrumentationErrorCode,
+  WRAPPER_PATH,
+  wrapperRefusal,
+} from '@tapline/instrumentation';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -127,6 +132,9 @@ describe('Tapline CDK construct', () => {
     expect(expected.go).toContain('Lambda does not honour AWS_LAMBDA_EXEC_WRAPPER');
     expect(expected.image).toContain('container image');
     expect(() => tapline.instrument(go)).toThrow(`Tapline: ${expected.go}`);
+    expect(() => tapline.instrument(go)).toThrow(
+      expect.objectContaining({ code: InstrumentationErrorCode.WrapperIgnored }),
+    );
     expect(() => tapline.instrument(image)).toThrow(`Tapline: ${expected.image}`);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Lambda::LayerVersion', 0);
