@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerFunctionAttach } from './commands/function-attach.js';
 import { registerFunctionDetach } from './commands/function-detach.js';
+import { registerFunctionList } from './commands/function-list.js';
 import { registerLayerBuild } from './commands/layer-build.js';
 import { registerLayerPublish } from './commands/layer-publish.js';
 import { registerResolver } from './commands/resolver.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerLayerPublish(program);
   registerFunctionAttach(program);
   registerFunctionDetach(program);
+  registerFunctionList(program);
   registerResolver(program);
   registerDemo(program);
   registerUserHash(program);

@@ -8,7 +8,7 @@ export function fakeDeps(url: string): AwsCommandDeps & { stdout: string[]; stde
   return {
     stdout,
     stderr,
-    lambdaClient: (options) =>
+    lambdaClient: async (options) =>
       new LambdaClient({
         endpoint: options.endpoint ?? url,
         region: options.region ?? 'us-east-1',

@@ -1,6 +1,6 @@
+import { MARKER_KEY, WRAPPER_PATH } from '@tapline/instrumentation';
 import { FakeLambdaApi } from '@tapline/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MARKER_KEY, WRAPPER_PATH } from '../src/aws/attach-plan.js';
 import { runFunctionAttach } from '../src/commands/function-attach.js';
 import { runFunctionDetach } from '../src/commands/function-detach.js';
 import { CliError } from '../src/errors.js';
@@ -102,7 +102,7 @@ describe('tapline function attach', () => {
     expect(api.getFunction('orders')).toEqual(before);
   });
 
-  it('replaces an older Tapline layer in place instead of stacking, and detach restores the original exactly', async () => {
+  it('replaces an older Tapline layer in place instead of stacking, and detach --restore-previous restores the original exactly', async () => {
     const v1 = api.addLayerVersion('tapline-extension', { architectures: ['x86_64'] });
     const v2 = api.addLayerVersion('tapline-extension', { architectures: ['x86_64'] });
     addOrders({ Layers: [v1, OTHER_LAYER] });
@@ -119,7 +119,7 @@ describe('tapline function attach', () => {
     expect(env.TAPLINE_INGEST_URL).toBe('http://10.0.0.5:8080/api/ingestData');
     expect(Object.keys(env).filter((k) => k.includes('INGEST_URL'))).toEqual(['TAPLINE_INGEST_URL']);
 
-    expect(await runFunctionDetach({ function: 'orders' }, deps)).toBe('updated');
+    expect(await runFunctionDetach({ function: 'orders', restorePrevious: true }, deps)).toBe('updated');
     expect(api.getFunction('orders')).toEqual(original);
   });
 

@@ -59,6 +59,59 @@ describe('tapline function (command line)', () => {
     expect(api.getFunction('cli-fn')!.Environment).toEqual({ A: '1' });
   });
 
+  it('function list --json and attach --dry-run --format json through the command line', async () => {
+    api.addFunction({ FunctionName: 'listed-fn', Environment: { B: '2' } });
+    const list = await run(['function', 'list', '--json', '--endpoint-url', api.url]);
+    expect(list.error).toBeUndefined();
+    const listed = JSON.parse(list.stdout) as { name: string; tapline: string }[];
+    expect(listed.find((f) => f.name === 'listed-fn')?.tapline).toBe('no');
+    const arn = api.addLayerVersion('tapline-extension', { architectures: ['x86_64'] });
+    const dry = await run([
+      'function',
+      'attach',
+      '--function',
+      'listed-fn',
+      '--ingest-url',
+      'http://127.0.0.1:4318/api/ingestData',
+      '--dry-run',
+      '--format',
+      'json',
+      '--endpoint-url',
+      api.url,
+    ]);
+    expect(dry.error).toBeUndefined();
+    expect(JSON.parse(dry.stdout)).toMatchObject({ function: 'listed-fn', layerArn: arn });
+    expect(api.getFunction('listed-fn')!.Layers).toEqual([]);
+  });
+
+  it('layer publish takes several --arch values; --format takes only the known formats', async () => {
+    const publish = await run([
+      'layer',
+      'publish',
+      '--arch',
+      'x86_64',
+      'arm64',
+      '--zip',
+      'x.zip',
+      '--endpoint-url',
+      api.url,
+    ]);
+    expect((publish.error as Error).message).toContain('exactly one --arch');
+    const bad = await run(['layer', 'publish', '--arch', 'sparc']);
+    expect(bad.error).toBeInstanceOf(CommanderError);
+    const format = await run([
+      'function',
+      'attach',
+      '--function',
+      'x',
+      '--ingest-url',
+      'http://h/',
+      '--format',
+      'pulumi',
+    ]);
+    expect((format.error as CommanderError).message).toContain('pulumi');
+  });
+
   it('a missing required option is a commander usage error', async () => {
     const { error } = await run(['function', 'attach', '--function', 'x']);
     expect(error).toBeInstanceOf(CommanderError);
@@ -70,6 +123,7 @@ describe('tapline function (command line)', () => {
       ['layer', 'publish'],
       ['function', 'attach'],
       ['function', 'detach'],
+      ['function', 'list'],
     ]) {
       const { stdout, error } = await run([...path, '--help']);
       expect((error as CommanderError).exitCode).toBe(0);

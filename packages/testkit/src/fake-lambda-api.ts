@@ -51,6 +51,11 @@ interface FunctionState {
   revision: number;
 }
 
+export interface FakeLambdaApiOptions {
+  /** Functions per ListFunctions page unless the request asks for fewer (Lambda's own maximum is 50). */
+  listPageSize?: number;
+}
+
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 
@@ -69,9 +74,10 @@ export class FakeLambdaApi {
   private constructor(
     private readonly server: http.Server,
     readonly url: string,
+    private readonly listPageSize: number,
   ) {}
 
-  static async start(): Promise<FakeLambdaApi> {
+  static async start(options: FakeLambdaApiOptions = {}): Promise<FakeLambdaApi> {
     let api: FakeLambdaApi | undefined;
     const server = http.createServer((req, res) => {
       api!.handle(req, res).catch((error: unknown) => {
@@ -80,7 +86,7 @@ export class FakeLambdaApi {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    api = new FakeLambdaApi(server, `http://127.0.0.1:${port}`);
+    api = new FakeLambdaApi(server, `http://127.0.0.1:${port}`, options.listPageSize ?? 50);
     server.on('connection', (socket) => {
       api!.sockets.add(socket);
       socket.on('close', () => api!.sockets.delete(socket));
@@ -154,6 +160,8 @@ export class FakeLambdaApi {
       return;
     }
 
+    if (/^\/2015-03-31\/functions\/?$/.test(path) && method === 'GET')
+      return this.list(url.searchParams, res);
     let match = /^\/2015-03-31\/functions\/([^/]+)\/configuration$/.exec(path);
     if (match !== null) {
       const state = this.functions.get(match[1]!);
@@ -199,6 +207,36 @@ export class FakeLambdaApi {
       { message: `fake Lambda API has no route ${method} ${path}` },
       'UnknownOperationException',
     );
+  }
+
+  /** ListFunctions: functions in name order, paged with an opaque Marker / NextMarker like Lambda's. */
+  private list(query: URLSearchParams, res: ServerResponse): void {
+    const names = [...this.functions.keys()].sort();
+    const marker = query.get('Marker');
+    let start = 0;
+    if (marker !== null) {
+      start = Number(Buffer.from(marker, 'base64url').toString('utf8'));
+      if (!Number.isInteger(start) || start < 0 || start > names.length) {
+        send(
+          res,
+          400,
+          { Type: 'User', message: `Invalid Marker ${marker}` },
+          'InvalidParameterValueException',
+        );
+        return;
+      }
+    }
+    const max = Math.min(
+      Number(query.get('MaxItems') ?? this.listPageSize) || this.listPageSize,
+      this.listPageSize,
+    );
+    const page = names.slice(start, start + max);
+    const next = start + page.length;
+    send(res, 200, {
+      // A listing does not count as one of the polls that report an update in progress.
+      Functions: page.map((name) => this.describe(this.functions.get(name)!, true)),
+      ...(next < names.length ? { NextMarker: Buffer.from(String(next)).toString('base64url') } : {}),
+    });
   }
 
   private update(state: FunctionState, body: UpdateBody, res: ServerResponse): void {

@@ -1,6 +1,8 @@
+export { DOCS_DIR, type DocSnippet, docSnippet } from './doc-snippets.js';
 export {
   type FakeFunction,
   FakeLambdaApi,
+  type FakeLambdaApiOptions,
   type FakeLayerVersion,
   type InjectedFault,
   type RecordedRequest,

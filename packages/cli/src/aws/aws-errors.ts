@@ -1,3 +1,4 @@
+import { InstrumentationError } from '@tapline/instrumentation';
 import { CliError, CliErrorCode } from '../errors.js';
 
 /** The AWS error name (`ResourceNotFoundException`...) of an SDK error, if it is one. */
@@ -14,9 +15,12 @@ const CREDENTIAL_ERRORS = new Set([
   'UnrecognizedClientException',
 ]);
 
-/** Turns an SDK failure into one clear CLI error saying what to fix. */
+/** Turns an SDK failure (or a refusal of the instrumentation rules) into one clear CLI error saying what to fix. */
 export function toCliError(error: unknown, doing: string): CliError {
   if (error instanceof CliError) return error;
+  if (error instanceof InstrumentationError) {
+    return new CliError(CliErrorCode.Config, error.message, { cause: error });
+  }
   const name = awsErrorName(error) ?? 'Error';
   const detail = error instanceof Error ? error.message : String(error);
   if (name === 'ResourceNotFoundException') {

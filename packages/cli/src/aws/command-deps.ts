@@ -36,6 +36,9 @@ export function clientOptions(flags: AwsFlags): LambdaClientOptions {
   };
 }
 
+export const FUNCTION_GROUP_DESCRIPTION =
+  'Attach Tapline to Lambda functions, detach it, and list which functions are instrumented.';
+
 /** The `tapline <name>` group command, created once and shared by the files that add sub-commands to it. */
 export function groupCommand(program: Command, name: string, description: string): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);

@@ -1,13 +1,12 @@
+import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  type FunctionConfiguration,
-  GetFunctionConfigurationCommand,
-  type LambdaClient,
-  UpdateFunctionConfigurationCommand,
-} from '@aws-sdk/client-lambda';
+  type Arch,
+  assertWrapperHonoured as assertHonoured,
+  type FunctionState,
+} from '@tapline/instrumentation';
 import { CliError, CliErrorCode } from '../errors.js';
-import type { FunctionState } from './attach-plan.js';
 import { awsErrorName, toCliError } from './aws-errors.js';
-import type { Arch } from './layer-arn.js';
+import { loadLambdaSdk } from './lambda-sdk.js';
 
 export interface FunctionView extends FunctionState {
   name: string;
@@ -38,6 +37,7 @@ export function toView(name: string, config: FunctionConfiguration): FunctionVie
 }
 
 export async function readFunction(client: LambdaClient, name: string): Promise<FunctionView> {
+  const { GetFunctionConfigurationCommand } = await loadLambdaSdk();
   try {
     return toView(name, await client.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
   } catch (error) {
@@ -45,23 +45,12 @@ export async function readFunction(client: LambdaClient, name: string): Promise<
   }
 }
 
-const OS_ONLY = /^provided(\.|$)/;
-
 /** Refuses functions where AWS_LAMBDA_EXEC_WRAPPER is ignored: the proxy would never see an invocation. */
 export function assertWrapperHonoured(fn: FunctionView): void {
-  if (fn.packageType === 'Image') {
-    throw new CliError(
-      CliErrorCode.Config,
-      `function ${fn.name} is a container image: Lambda ignores layers and AWS_LAMBDA_EXEC_WRAPPER for images, ` +
-        'so Tapline cannot be attached; copy the layer into the image (/opt) and set the wrapper in its entrypoint instead',
-    );
-  }
-  if (fn.runtime !== undefined && OS_ONLY.test(fn.runtime)) {
-    throw new CliError(
-      CliErrorCode.Config,
-      `function ${fn.name} uses the OS-only runtime ${fn.runtime}: Lambda does not honour AWS_LAMBDA_EXEC_WRAPPER there, ` +
-        "so the runtime would bypass Tapline's proxy; point the function's bootstrap at 127.0.0.1:$LRAP_LISTENER_PORT instead",
-    );
+  try {
+    assertHonoured(fn);
+  } catch (error) {
+    throw toCliError(error, `instrumenting function ${fn.name}`);
   }
 }
 
@@ -103,6 +92,7 @@ export async function updateFunction(
   target: FunctionState,
   wait: WaitOptions,
 ): Promise<FunctionView> {
+  const { UpdateFunctionConfigurationCommand } = await loadLambdaSdk();
   const deadline = Date.now() + wait.timeoutMs;
   for (;;) {
     try {

@@ -1,4 +1,5 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { loadLambdaSdk } from './lambda-sdk.js';
 
 /** Where and how to reach the Lambda API; unset fields use the SDK's standard resolution (env, profile, IMDS). */
 export interface LambdaClientOptions {
@@ -7,11 +8,13 @@ export interface LambdaClientOptions {
   endpoint?: string;
 }
 
-export type LambdaClientFactory = (options: LambdaClientOptions) => LambdaClient;
+export type LambdaClientFactory = (options: LambdaClientOptions) => Promise<LambdaClient>;
 
 /** The default factory: standard credential chain and region resolution, with optional overrides. */
-export const createLambdaClient: LambdaClientFactory = (options) =>
-  new LambdaClient({
+export const createLambdaClient: LambdaClientFactory = async (options) => {
+  const { LambdaClient } = await loadLambdaSdk();
+  return new LambdaClient({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
   });
+};

@@ -1,12 +1,8 @@
-import {
-  GetLayerVersionByArnCommand,
-  type LambdaClient,
-  type LayerVersionsListItem,
-  ListLayerVersionsCommand,
-} from '@aws-sdk/client-lambda';
+import type { LambdaClient, LayerVersionsListItem } from '@aws-sdk/client-lambda';
+import { type Arch, archFromLayerName } from '@tapline/instrumentation';
 import { CliError, CliErrorCode } from '../errors.js';
 import { awsErrorName, toCliError } from './aws-errors.js';
-import { type Arch, archFromLayerName } from './layer-arn.js';
+import { loadLambdaSdk } from './lambda-sdk.js';
 
 export interface LayerInfo {
   arn: string;
@@ -17,6 +13,7 @@ export interface LayerInfo {
 
 /** Reads a given layer version; falls back to the name's architecture when the layer is in another account. */
 export async function describeLayer(client: LambdaClient, arn: string): Promise<LayerInfo> {
+  const { GetLayerVersionByArnCommand } = await loadLambdaSdk();
   try {
     const layer = await client.send(new GetLayerVersionByArnCommand({ Arn: arn }));
     return {
@@ -39,6 +36,7 @@ export async function latestLayerFor(
   layerName: string,
   arch: Arch,
 ): Promise<LayerInfo> {
+  const { ListLayerVersionsCommand } = await loadLambdaSdk();
   let list: LayerVersionsListItem[] = [];
   try {
     const out = await client.send(

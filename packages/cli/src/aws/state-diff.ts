@@ -1,4 +1,4 @@
-import { type FunctionState, MARKER_KEY } from './attach-plan.js';
+import { type FunctionState, MARKER_KEY } from '@tapline/instrumentation';
 
 const SECRET_KEY = /token|secret|password|passwd|api_?key|credential/i;
 

@@ -1,15 +1,33 @@
-import type { Command } from 'commander';
-import { planAttach, sameState } from '../aws/attach-plan.js';
+import {
+  DEFAULT_LAYER_NAME,
+  type FunctionState,
+  looksLikeOtherProxy,
+  planAttach,
+  sameState,
+} from '@tapline/instrumentation';
+import { type Command, Option } from 'commander';
+import { toCliError } from '../aws/aws-errors.js';
 import {
   type AwsCommandDeps,
   type AwsFlags,
   addAwsOptions,
   clientOptions,
   defaultAwsDeps,
+  FUNCTION_GROUP_DESCRIPTION,
   groupCommand,
 } from '../aws/command-deps.js';
 import { assertWrapperHonoured, readFunction, updateFunction } from '../aws/function-config.js';
-import { DEFAULT_LAYER_NAME, parseLayerArn } from '../aws/layer-arn.js';
+import {
+  IAC_FORMATS,
+  type IacChange,
+  type IacFormat,
+  iacChange,
+  renderCloudFormation,
+  renderJson,
+  renderTerraform,
+  TOKEN_SECRET_NAME,
+  TOKEN_TERRAFORM_VARIABLE,
+} from '../aws/iac-fragment.js';
 import { assertLayerFits, describeLayer, latestLayerFor } from '../aws/layer-lookup.js';
 import { renderStateDiff } from '../aws/state-diff.js';
 import { CliError, CliErrorCode } from '../errors.js';
@@ -21,13 +39,14 @@ export interface FunctionAttachFlags extends AwsFlags {
   layerArn?: string;
   layerName?: string;
   dryRun?: boolean;
+  format?: IacFormat;
 }
 
 export type AttachOutcome = 'updated' | 'unchanged' | 'dry-run';
 
 /** `tapline function attach`: adds Tapline's layer and settings to a function, keeping everything else. */
 export function registerFunctionAttach(program: Command, deps: AwsCommandDeps = defaultAwsDeps): void {
-  const group = groupCommand(program, 'function', 'Attach Tapline to a Lambda function, or detach it.');
+  const group = groupCommand(program, 'function', FUNCTION_GROUP_DESCRIPTION);
   addAwsOptions(
     group
       .command('attach')
@@ -46,7 +65,15 @@ export function registerFunctionAttach(program: Command, deps: AwsCommandDeps = 
         "layer version to attach (default: newest version of --layer-name for the function's architecture)",
       )
       .option('--layer-name <name>', 'name of the published layer', DEFAULT_LAYER_NAME)
-      .option('--dry-run', 'print the change as a diff and change nothing'),
+      .option('--dry-run', 'print the change and change nothing')
+      .addOption(
+        new Option(
+          '--format <format>',
+          'with --dry-run: a diff, or the change as a CloudFormation, Terraform or JSON fragment to put in your IaC',
+        )
+          .choices([...IAC_FORMATS])
+          .default('diff'),
+      ),
   ).action(async (flags: FunctionAttachFlags) => {
     await runFunctionAttach(flags, deps);
   });
@@ -57,7 +84,14 @@ export async function runFunctionAttach(
   deps: AwsCommandDeps,
 ): Promise<AttachOutcome> {
   validateIngestUrl(flags.ingestUrl);
-  const client = deps.lambdaClient(clientOptions(flags));
+  const format = flags.format ?? 'diff';
+  if (format !== 'diff' && flags.dryRun !== true) {
+    throw new CliError(
+      CliErrorCode.Usage,
+      `--format ${format} only goes with --dry-run (it prints, it does not apply)`,
+    );
+  }
+  const client = await deps.lambdaClient(clientOptions(flags));
   try {
     const fn = await readFunction(client, flags.function);
     assertWrapperHonoured(fn);
@@ -68,13 +102,22 @@ export async function runFunctionAttach(
         : await describeLayer(client, flags.layerArn);
     assertLayerFits(layer, fn);
 
-    const target = planAttach(fn, {
-      layerArn: layer.arn,
-      layerName,
-      ingestUrl: flags.ingestUrl,
-      ...(flags.token === undefined ? {} : { token: flags.token }),
-    });
+    let target: FunctionState;
+    try {
+      target = planAttach(fn, {
+        layerArn: layer.arn,
+        layerName,
+        ingestUrl: flags.ingestUrl,
+        ...(flags.token === undefined ? {} : { token: flags.token }),
+      });
+    } catch (error) {
+      throw toCliError(error, `attaching to function ${flags.function}`);
+    }
     warnAboutOtherProxies(target.layers, layer.arn, deps);
+    if (format !== 'diff') {
+      await printIacFragment(format, iacChange(fn, target, layer.arn), deps);
+      return 'dry-run';
+    }
     if (sameState(fn, target)) {
       deps.err(`function ${flags.function} already has ${layer.arn} and these settings; nothing to change\n`);
       return 'unchanged';
@@ -92,10 +135,23 @@ export async function runFunctionAttach(
   }
 }
 
+async function printIacFragment(format: IacFormat, change: IacChange, deps: AwsCommandDeps): Promise<void> {
+  if (format === 'json') deps.out(renderJson(change));
+  else if (format === 'terraform') deps.out(renderTerraform(change));
+  else deps.out(await renderCloudFormation(change));
+  if (change.variables.TAPLINE_INGEST_TOKEN !== undefined && format !== 'json') {
+    deps.err(
+      format === 'terraform'
+        ? `note: the token is read from var.${TOKEN_TERRAFORM_VARIABLE}; declare it sensitive and set it from your secret store\n`
+        : `note: the token is read from the Secrets Manager secret ${TOKEN_SECRET_NAME} at deploy time; create it or change the reference\n`,
+    );
+  }
+}
+
 /** Other Runtime API proxies (e.g. Akto's Go extension) also ship /opt/wrapper-script.sh; the later layer's wins. */
 function warnAboutOtherProxies(layers: readonly string[], taplineArn: string, deps: AwsCommandDeps): void {
   for (const arn of layers) {
-    if (arn !== taplineArn && /runtime-api-proxy/i.test(parseLayerArn(arn)?.name ?? '')) {
+    if (arn !== taplineArn && looksLikeOtherProxy(arn)) {
       deps.err(
         `warning: layer ${arn} looks like another Runtime API proxy; it may ship its own /opt/wrapper-script.sh ` +
           "and the later layer's file wins. Remove it with `aws lambda update-function-configuration --layers ...`\n",

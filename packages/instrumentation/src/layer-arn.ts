@@ -44,3 +44,11 @@ export function archFromLayerName(arn: string): Arch | undefined {
   if (/x86_64|x86-64|amd64/i.test(name)) return 'x86_64';
   return undefined;
 }
+
+/**
+ * Other Runtime API proxies (e.g. Akto's Go extension) also ship /opt/wrapper-script.sh; whichever layer
+ * comes later wins that path.
+ */
+export function looksLikeOtherProxy(arn: string): boolean {
+  return /runtime-api-proxy/i.test(parseLayerArn(arn)?.name ?? '');
+}

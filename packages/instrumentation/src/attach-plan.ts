@@ -1,16 +1,11 @@
-import { CliError, CliErrorCode } from '../errors.js';
+import { InstrumentationError, InstrumentationErrorCode } from './errors.js';
+import type { FunctionState } from './function-state.js';
 import { isTaplineLayer } from './layer-arn.js';
+import { type IngestSettings, taplineVariables } from './tapline-variables.js';
 
-export const WRAPPER_PATH = '/opt/wrapper-script.sh';
-/** The env var where attach records what it changed, so detach can undo exactly that. */
+/** The env var where attach records what it changed, so detach --restore-previous can undo exactly that. */
 export const MARKER_KEY = 'TAPLINE_ATTACHED';
 export const MAX_LAYERS = 5;
-
-/** The parts of a function's configuration that attach and detach read and write. */
-export interface FunctionState {
-  layers: readonly string[];
-  env: Readonly<Record<string, string>>;
-}
 
 /** What attach changed: the previous value of every env var it set (null: was unset) and the layers it replaced. */
 export interface AttachMarker {
@@ -20,11 +15,9 @@ export interface AttachMarker {
   env: Record<string, string | null>;
 }
 
-export interface AttachSettings {
+export interface AttachSettings extends IngestSettings {
   layerArn: string;
   layerName?: string;
-  ingestUrl: string;
-  token?: string;
 }
 
 export function readMarker(env: Readonly<Record<string, string>>): AttachMarker | undefined {
@@ -47,8 +40,8 @@ export function readMarker(env: Readonly<Record<string, string>>): AttachMarker 
       env: parsed.env,
     };
   } catch (cause) {
-    throw new CliError(
-      CliErrorCode.Config,
+    throw new InstrumentationError(
+      InstrumentationErrorCode.BadMarker,
       `${MARKER_KEY} on the function is not a record Tapline wrote (${raw.slice(0, 80)}); remove it by hand and retry`,
       { cause },
     );
@@ -88,23 +81,13 @@ export function applyAttach(base: FunctionState, settings: AttachSettings): Func
   }
   if (replacedLayers.length === 0) layers.push(settings.layerArn);
   if (layers.length > MAX_LAYERS) {
-    throw new CliError(
-      CliErrorCode.Config,
+    throw new InstrumentationError(
+      InstrumentationErrorCode.TooManyLayers,
       `the function already uses ${base.layers.length} layers; Lambda allows at most ${MAX_LAYERS}, so Tapline's cannot be added`,
     );
   }
 
-  const desired: Record<string, string> = { AWS_LAMBDA_EXEC_WRAPPER: WRAPPER_PATH };
-  const existingWrapper = base.env.AWS_LAMBDA_EXEC_WRAPPER;
-  if (existingWrapper !== undefined && existingWrapper !== '' && existingWrapper !== WRAPPER_PATH) {
-    // Tapline's wrapper execs this one after redirecting the runtime, so both keep working.
-    desired.TAPLINE_PREVIOUS_EXEC_WRAPPER = existingWrapper;
-  }
-  // The extension reads AKTO_MIRRORING_URL first; update it when present rather than adding a shadowed twin.
-  const urlKey = base.env.AKTO_MIRRORING_URL === undefined ? 'TAPLINE_INGEST_URL' : 'AKTO_MIRRORING_URL';
-  desired[urlKey] = settings.ingestUrl;
-  if (settings.token !== undefined) desired.TAPLINE_INGEST_TOKEN = settings.token;
-
+  const desired = taplineVariables(base.env, settings);
   const marker: AttachMarker = { v: 1, layer: settings.layerArn, replacedLayers, env: {} };
   for (const key of Object.keys(desired)) marker.env[key] = base.env[key] ?? null;
   return { layers, env: { ...base.env, ...desired, [MARKER_KEY]: JSON.stringify(marker) } };
@@ -113,23 +96,4 @@ export function applyAttach(base: FunctionState, settings: AttachSettings): Func
 /** Attach as a whole: re-attaching first undoes the previous attach, so the result depends only on the settings. */
 export function planAttach(current: FunctionState, settings: AttachSettings): FunctionState {
   return applyAttach(restoreState(current), settings);
-}
-
-/**
- * Detach: exactly the inverse of attach when a marker exists. Without one, only Tapline layers are removed
- * (nothing else is known to be Tapline's).
- */
-export function planDetach(current: FunctionState, layerName?: string): FunctionState {
-  if (readMarker(current.env) !== undefined) return restoreState(current);
-  return {
-    layers: current.layers.filter((arn) => !isTaplineLayer(arn, undefined, layerName)),
-    env: current.env,
-  };
-}
-
-export function sameState(a: FunctionState, b: FunctionState): boolean {
-  if (a.layers.length !== b.layers.length || a.layers.some((arn, i) => arn !== b.layers[i])) return false;
-  const ak = Object.keys(a.env);
-  const bk = Object.keys(b.env);
-  return ak.length === bk.length && ak.every((k) => a.env[k] === b.env[k]);
 }
