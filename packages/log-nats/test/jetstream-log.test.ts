@@ -1,9 +1,10 @@
 import { DiscardPolicy, RetentionPolicy } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import type { TrafficRecord } from '@tapline/contracts';
 import { consumerNameOf, type LogNatsError, type PartitionReader, partitionOf } from '@tapline/log-nats';
 import { trafficRecord } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { streamsForTest, testSettings, withManager } from './helpers/test-stream.js';
+import { NATS_URL, streamsForTest, testSettings, withManager } from './helpers/test-stream.js';
 
 const streams = streamsForTest();
 afterEach(() => streams.cleanup());
@@ -165,6 +166,24 @@ describe('faults', () => {
     expect(outcome).toMatchObject({ kind: 'retryable', reason: 'stream-unavailable' });
     await streams.open(settings); // another process re-creates it on start
     expect(await log.append(recordsFor(2, 1, 'c'))).toMatchObject({ kind: 'ok', rejected: [] });
+  });
+
+  it('answers retryable (timeout) when nothing acknowledges within the publish timeout', async () => {
+    const settings = testSettings({ TAPLINE_PUBLISH_TIMEOUT_MS: '300' });
+    const log = await streams.open(settings);
+    await withManager((jsm) => jsm.streams.delete(settings.stream));
+    // Something still listens on the subjects but never answers, as a JetStream that stopped responding.
+    const nc = await connect({ servers: NATS_URL });
+    const silent = nc.subscribe(`${settings.stream}.p.*`);
+    try {
+      const started = Date.now();
+      const outcome = await log.append(recordsFor(3, 2, 't'), { idempotencyKey: 'k-timeout' });
+      expect(outcome).toMatchObject({ kind: 'retryable', reason: 'timeout' });
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      silent.unsubscribe();
+      await nc.close();
+    }
   });
 
   it('answers retryable when the stream limits are hit, never dropping stored records', async () => {
