@@ -137,7 +137,9 @@ describe('worker cycle: read, commit with the checkpoint, then acknowledge', () 
     }
     for (const r of doomedReaders) await r.close();
     const committedByDoomed = Object.values(await counts(a)).reduce((x, y) => x + y, 0);
-    expect(committedByDoomed).toBe(20 * PARTITIONS);
+    // A read takes what has arrived, up to 20 per partition.
+    expect(committedByDoomed).toBeGreaterThanOrEqual(PARTITIONS);
+    expect(committedByDoomed).toBeLessThanOrEqual(20 * PARTITIONS);
 
     const b = await pgConnect();
     const heir = new PartitionLeases(b.db, { workerId: 'heir', partitions: PARTITIONS, leaseMs: 1000 });
