@@ -7,8 +7,12 @@ export type SendResult =
   | { kind: 'retryable'; reason: string; status?: number };
 
 export interface CollectorClient {
-  /** `body` as a Buffer lets Node write headers and body separately (a string would be concatenated). */
-  send(body: Buffer, timeoutMs: number): Promise<SendResult>;
+  /**
+   * `body` as a Buffer lets Node write headers and body separately (a string would be concatenated).
+   * `idempotencyKey` goes out as the `Idempotency-Key` header: the same on every retry of a batch, so a
+   * collector that stores by it keeps a retried batch once.
+   */
+  send(body: Buffer, timeoutMs: number, idempotencyKey?: string): Promise<SendResult>;
   close(): void;
 }
 
@@ -50,8 +54,13 @@ export function createCollectorClient(options: CollectorClientOptions): Collecto
   const headPrefix = fixed.join('\r\n');
 
   return {
-    async send(body, timeoutMs) {
-      const result = await client.request(`${headPrefix}\r\nContent-Length: ${body.length}`, body, timeoutMs);
+    async send(body, timeoutMs, idempotencyKey) {
+      const key = idempotencyKey === undefined ? '' : `\r\nIdempotency-Key: ${idempotencyKey}`;
+      const result = await client.request(
+        `${headPrefix}${key}\r\nContent-Length: ${body.length}`,
+        body,
+        timeoutMs,
+      );
       if (!result.ok) {
         if (result.error.code === 'ETIMEDOUT') return { kind: 'retryable', reason: 'timeout' };
         const reason = classify(result.error);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { encodeBatchOf } from '@tapline/contracts';
 import type { CollectorClient, SendResult } from './collector-client.js';
 import type { Logger } from './logger.js';
@@ -47,6 +48,11 @@ function recordBytes(r: EncodedRecord): number {
  */
 export class MirrorQueue {
   private records: EncodedRecord[] = [];
+  /** Push order of each queued record (parallel to `records`): names a batch by its first record. */
+  private seqs: number[] = [];
+  private nextSeq = 0;
+  /** Random per process, so keys of different execution environments never meet. */
+  private readonly keyPrefix = randomBytes(8).toString('hex');
   /** When the oldest queued record arrived (undefined while empty). */
   private oldestAt: number | undefined;
   private bytes = 0;
@@ -79,6 +85,7 @@ export class MirrorQueue {
   push(record: EncodedRecord): void {
     if (this.records.length === 0) this.oldestAt = this.now();
     this.records.push(record);
+    this.seqs.push(this.nextSeq++);
     this.bytes += recordBytes(record);
     this.trim();
     if (this.records.length >= this.options.batchSize || this.options.sendOnPush === true) {
@@ -120,6 +127,7 @@ export class MirrorQueue {
       (this.records.length > this.options.maxRecords || this.bytes > this.options.maxBytes)
     ) {
       const old = this.records.shift()!;
+      this.seqs.shift();
       this.bytes -= recordBytes(old);
       dropped += 1;
     }
@@ -146,19 +154,24 @@ export class MirrorQueue {
       take += 1;
     }
     const batch = this.records.splice(0, take);
+    const seqs = this.seqs.splice(0, take);
     if (this.records.length === 0) this.oldestAt = undefined;
     for (const r of batch) this.bytes -= recordBytes(r);
     const body = encodeBatchOf(batch.map((r) => r.json));
-    const send = this.options.client.send(body, timeoutMs).then((result) => {
+    // Named by its first record: a retried batch goes back to the front whole, so its next send starts
+    // with the same record and carries the same records at the same indexes (perhaps followed by newer
+    // ones). If the queue then has to drop that first record, the rest goes out under a new key.
+    const key = `${this.keyPrefix}-${seqs[0]}`;
+    const send = this.options.client.send(body, timeoutMs, key).then((result) => {
       this.inFlight = undefined;
-      this.settle(batch, result);
+      this.settle(batch, seqs, result);
       return result;
     });
     this.inFlight = send;
     return send;
   }
 
-  private settle(batch: EncodedRecord[], result: SendResult): void {
+  private settle(batch: EncodedRecord[], seqs: number[], result: SendResult): void {
     const { log } = this.options;
     if (result.kind === 'ok') {
       if (this.consecutiveFailures >= this.threshold) log.info('collector reachable again');
@@ -180,6 +193,7 @@ export class MirrorQueue {
     if (result.kind === 'retryable') {
       // Back to the front, still bounded: the oldest go first if there is no room.
       this.records.unshift(...batch);
+      this.seqs.unshift(...seqs);
       this.oldestAt ??= this.now();
       for (const r of batch) this.bytes += recordBytes(r);
       this.trim();

@@ -1,0 +1,167 @@
+import {
+  AckPolicy,
+  type ConsumerMessages,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import type { TrafficRecord } from '@tapline/contracts';
+import type { LoggedRecord } from '@tapline/inventory';
+import { LogNatsError, LogNatsErrorCode } from './errors.js';
+import { partitionSubject } from './partition-of.js';
+
+export interface PartitionReaderOptions {
+  stream: string;
+  partition: number;
+  /** The partition's committed checkpoint: reading starts at the next stream sequence. */
+  afterSeq: number;
+  ackWaitMs: number;
+  /** Messages the client pulls ahead and holds; bounds the reader's memory with the message size. */
+  bufferMessages?: number;
+  /** Delivered but unacknowledged messages at most; JetStream stops delivering beyond it. */
+  maxAckPending?: number;
+}
+
+export type ReadOutcome =
+  | {
+      kind: 'ok';
+      /** In stream order; `seq` is the stream sequence (increasing, not consecutive within a partition). */
+      records: LoggedRecord[];
+      /** Stream sequences of messages that were not a JSON record: skipped, and acknowledged with the rest. */
+      undecodable: number[];
+    }
+  | { kind: 'retryable'; reason: 'consumer-lost' | 'connection'; detail: string };
+
+/** The durable consumer of one partition; its name is fixed so a new owner replaces, not adds, one. */
+export function consumerNameOf(stream: string, partition: number): string {
+  return `${stream}_p${partition}`;
+}
+
+/**
+ * Reads one partition from a checkpoint and acknowledges only when told, after the caller committed
+ * what it read. On open the partition's consumer is re-created at `afterSeq + 1`: the committed
+ * checkpoint, not JetStream's ack floor, decides where a new owner resumes, so a record committed
+ * but not yet acknowledged is not delivered to the new owner again.
+ */
+export class PartitionReader {
+  private readonly unacked = new Map<number, JsMsg>();
+  private pendingNext: Promise<IteratorResult<JsMsg>> | undefined;
+  private failure: string | undefined;
+
+  private constructor(
+    readonly partition: number,
+    private readonly messages: ConsumerMessages,
+    private readonly iterator: AsyncIterator<JsMsg>,
+  ) {}
+
+  static async open(
+    js: JetStreamClient,
+    jsm: JetStreamManager,
+    options: PartitionReaderOptions,
+  ): Promise<PartitionReader> {
+    const name = consumerNameOf(options.stream, options.partition);
+    try {
+      await jsm.consumers.delete(options.stream, name);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound))
+        throw new LogNatsError(LogNatsErrorCode.Consumer, `consumer ${name}: ${String(error)}`, {
+          cause: error,
+        });
+    }
+    try {
+      await jsm.consumers.add(options.stream, {
+        durable_name: name,
+        filter_subject: partitionSubject(options.stream, options.partition),
+        ack_policy: AckPolicy.All,
+        ack_wait: nanos(options.ackWaitMs),
+        max_ack_pending: options.maxAckPending ?? 10_000,
+        ...(options.afterSeq > 0
+          ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.afterSeq + 1 }
+          : { deliver_policy: DeliverPolicy.All }),
+      });
+      const consumer = await js.consumers.get(options.stream, name);
+      const messages = await consumer.consume({
+        max_messages: options.bufferMessages ?? 512,
+        abort_on_missing_resource: true,
+      });
+      return new PartitionReader(options.partition, messages, messages[Symbol.asyncIterator]());
+    } catch (error) {
+      throw new LogNatsError(
+        LogNatsErrorCode.Consumer,
+        `consumer ${name} could not be created: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** Up to `limit` records: waits at most `waitMs` for the first, then takes what has already arrived. */
+  async read(limit: number, waitMs: number): Promise<ReadOutcome> {
+    const records: LoggedRecord[] = [];
+    const undecodable: number[] = [];
+    if (this.failure !== undefined)
+      return { kind: 'retryable', reason: 'consumer-lost', detail: this.failure };
+    try {
+      let next = await this.nextWithin(waitMs);
+      while (next !== undefined) {
+        this.take(next, records, undecodable);
+        if (records.length + undecodable.length >= limit || this.messages.getPending() === 0) break;
+        next = await this.nextWithin(0);
+      }
+    } catch (error) {
+      this.failure = error instanceof Error ? error.message : String(error);
+      return { kind: 'retryable', reason: 'consumer-lost', detail: this.failure };
+    }
+    return { kind: 'ok', records, undecodable };
+  }
+
+  /** Acknowledges every delivered message up to `throughSeq` (call after the commit that includes them). */
+  async ack(throughSeq: number): Promise<void> {
+    let last: JsMsg | undefined;
+    for (const [seq, msg] of this.unacked) {
+      if (seq > throughSeq) continue;
+      if (last === undefined || seq > last.seq) last = msg;
+      this.unacked.delete(seq);
+    }
+    // AckPolicy.All: acknowledging the highest one acknowledges all before it.
+    if (last !== undefined && !(await last.ackAck()))
+      throw new LogNatsError(LogNatsErrorCode.Consumer, `ack of seq ${last.seq} was not confirmed`);
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= 'closed';
+    // stop(), not close(): close() waits for a pull that is still open to drain.
+    this.messages.stop();
+  }
+
+  private take(msg: JsMsg, records: LoggedRecord[], undecodable: number[]): void {
+    this.unacked.set(msg.seq, msg);
+    try {
+      records.push({ seq: msg.seq, record: JSON.parse(msg.string()) as TrafficRecord });
+    } catch {
+      undecodable.push(msg.seq);
+    }
+  }
+
+  /** The next message, or undefined when none came within `ms`; a pending pull carries over to the next read. */
+  private async nextWithin(ms: number): Promise<JsMsg | undefined> {
+    this.pendingNext ??= this.iterator.next();
+    const pending = this.pendingNext;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ms);
+      timer.unref();
+    });
+    const result = await Promise.race([pending, timeout]);
+    clearTimeout(timer);
+    if (result === undefined) return undefined;
+    this.pendingNext = undefined;
+    if (result.done) throw new Error('the consumer stopped');
+    return result.value;
+  }
+}
