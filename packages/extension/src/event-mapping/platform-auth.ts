@@ -5,7 +5,7 @@ import { isObject, type JsonObject, str } from './request-shape.js';
 const MAX_CLAIMS = 40;
 const MAX_CLAIM_CHARS = 512;
 /** Never copied, whatever an authorizer names them: raw credentials, not identities. */
-const SECRET_NAME = /secret|passw|credential|signature|api[-_]?key|access[-_]?key|(^|[-_])token$/i;
+const SECRET_NAME = /secret|passw|credential|signature|api[-_]?key|access[-_]?key|token$/i;
 /** Claims that only repeat the principal or issuer, or say nothing about the caller. */
 const SKIPPED_CLAIMS: ReadonlySet<string> = new Set(['sub', 'iss', 'integrationLatency', 'principalId']);
 
