@@ -2,6 +2,8 @@ export * from './errors.js';
 export * from './header-lookup.js';
 export * from './http-status.js';
 export * from './json-depth.js';
+export * from './lambda-wire-fields.js';
+export * from './request-target.js';
 export * from './traffic-record.js';
 export * from './wire-decode.js';
 export * from './wire-encode.js';

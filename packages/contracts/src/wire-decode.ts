@@ -1,5 +1,7 @@
 import { reasonPhrase } from './http-status.js';
 import { nestedDeeperThan } from './json-depth.js';
+import { readLambdaFields } from './lambda-wire-fields.js';
+import { directInvocationPath, splitAbsoluteUrl } from './request-target.js';
 import { type HeaderMap, TRAFFIC_SOURCES, type TrafficRecord, type TrafficSource } from './traffic-record.js';
 
 /** The outcome of decoding one wire record: a value, never an exception. */
@@ -182,7 +184,9 @@ export function decodeWireRecord(raw: unknown, options: DecodeOptions = {}): Dec
   if (typeof statusCode !== 'number') return failed(statusCode);
   const method = requiredString(input, 'method');
   if (typeof method !== 'string') return failed(method);
-  if (!METHOD.test(method)) return failed(invalid('method', 'an HTTP method', method));
+  // Akto's Go extension sends direct invocations with "" for both: accepted, defaults applied below.
+  const direct = method === '' && input.path === '';
+  if (!direct && !METHOD.test(method)) return failed(invalid('method', 'an HTTP method', method));
   const direction = optionalString(input, 'direction', '');
   if (typeof direction !== 'string') return failed(direction);
   if (direction !== '' && direction !== '1' && direction !== '2') {
@@ -218,9 +222,10 @@ export function decodeWireRecord(raw: unknown, options: DecodeOptions = {}): Dec
   if (tag instanceof Invalid) return failed(tag);
   const destIp = optionalString(input, 'destIp', '');
   if (typeof destIp !== 'string') return failed(destIp);
+  const absolute = direct ? undefined : splitAbsoluteUrl(path);
   const record: TrafficRecord = {
-    path,
-    method: method.toUpperCase(),
+    path: direct ? directInvocationPath(tag) : (absolute?.path ?? path),
+    method: direct ? 'POST' : method.toUpperCase(),
     requestHeaders: requestHeaders as HeaderMap,
     responseHeaders: responseHeaders as HeaderMap,
     requestPayload,
@@ -238,6 +243,9 @@ export function decodeWireRecord(raw: unknown, options: DecodeOptions = {}): Dec
   };
   if (destIp !== '') record.destIp = destIp;
   if (direction === '1' || direction === '2') record.direction = direction;
+  if (absolute !== undefined && absolute.host !== '') record.urlHost = absolute.host;
+  const lambdaProblem = readLambdaFields(input, record);
+  if (lambdaProblem !== undefined) return { ok: false, error: lambdaProblem };
   return { ok: true, record };
 }
 

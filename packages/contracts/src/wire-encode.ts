@@ -1,3 +1,4 @@
+import { writeLambdaFields } from './lambda-wire-fields.js';
 import type { TrafficRecord } from './traffic-record.js';
 
 /** A record in Akto's wire format: every field a string, headers and tag as JSON-encoded strings. */
@@ -20,6 +21,17 @@ export interface WireRecord {
   source: string;
   direction?: string;
   tag: string;
+  // Tapline's optional Lambda fields (`LAMBDA_WIRE_FIELDS`); Akto's collector ignores them.
+  declared_route?: string;
+  api_stage?: string;
+  api_id?: string;
+  platform_auth?: string;
+  duration_ms?: string;
+  cold_start?: string;
+  init_duration_ms?: string;
+  outcome?: string;
+  function_name?: string;
+  function_qualifier?: string;
 }
 
 export interface WireBatch {
@@ -48,6 +60,7 @@ export function toWireRecord(record: TrafficRecord): WireRecord {
   };
   if (record.destIp !== undefined) wire.destIp = record.destIp;
   if (record.direction !== undefined) wire.direction = record.direction;
+  writeLambdaFields(record, wire);
   return wire;
 }
 

@@ -34,6 +34,25 @@ export const WireRecordSchema = Type.Object(
     source: Type.Optional(Type.Union(TRAFFIC_SOURCES.map((s) => Type.Literal(s)))),
     direction: Type.Optional(Type.String()),
     tag: Type.Optional(Type.Union([Type.String({ description: 'JSON-encoded flat object' }), StringMap])),
+    // Tapline's Lambda fields (docs/lambda-native.md); Akto's collector ignores them.
+    declared_route: Type.Optional(
+      Type.String({ description: 'Route the trigger declares, e.g. /users/{id}' }),
+    ),
+    api_stage: Type.Optional(Type.String({ description: 'API Gateway stage' })),
+    api_id: Type.Optional(Type.String({ description: 'API Gateway API id' })),
+    platform_auth: Type.Optional(
+      Type.String({
+        description: 'JSON-encoded array of {type, principal?, issuer?, accountId?, scopes?, claims?}',
+      }),
+    ),
+    duration_ms: Type.Optional(Type.String({ description: 'Handler duration in milliseconds' })),
+    cold_start: Type.Optional(Type.String({ description: '"true" on the environment\'s first invocation' })),
+    init_duration_ms: Type.Optional(
+      Type.String({ description: 'Init duration of a cold start, milliseconds' }),
+    ),
+    outcome: Type.Optional(Type.String({ description: 'ok, function_error or timeout' })),
+    function_name: Type.Optional(Type.String()),
+    function_qualifier: Type.Optional(Type.String({ description: 'Version or alias invoked' })),
   },
   { additionalProperties: true },
 );

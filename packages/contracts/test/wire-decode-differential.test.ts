@@ -33,7 +33,7 @@ const field = <T>(valid: fc.Arbitrary<T>) =>
 
 const wireRecord = fc.record(
   {
-    path: field(fc.string()),
+    path: field(fc.oneof(fc.string(), fc.constantFrom('', 'https://a.example/x?y=1', 'http://u@h:81'))),
     method: field(fc.constantFrom('GET', 'post', 'Patch', 'GET /x', '')),
     statusCode: field(
       fc.oneof(fc.constantFrom('200', '99', '600', ' 201 ', '2x0', '20', '0200'), fc.integer()),
@@ -58,6 +58,9 @@ const wireRecord = fc.record(
     is_pending: field(fc.constantFrom('true', 'false', true, false, 'maybe', '')),
     source: field(fc.constantFrom('MIRRORING', 'mirroring', 'HAR', 'CARRIER_PIGEON', '')),
     direction: field(fc.constantFrom('1', '2', '3', '', 1)),
+    duration_ms: field(fc.constantFrom('5.5', '-1', 'x', '')),
+    outcome: field(fc.constantFrom('ok', 'timeout', 'boom')),
+    platform_auth: field(fc.constantFrom('[{"type":"IAM","principal":"arn"}]', '{', '[{"type":"X"}]')),
   },
   { requiredKeys: [] },
 );

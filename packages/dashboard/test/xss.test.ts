@@ -90,12 +90,13 @@ describe('dashboard renders captured traffic as text, never as HTML', () => {
     expect(csp).toContain("object-src 'none'");
   });
 
-  it('shows hostile hosts and tags literally on the collections page', async () => {
-    expect(evil.name).toBe(EVIL_HOST);
+  it('shows hostile tags literally on the collections page; a hostile Host names no collection', async () => {
+    // Not a host name: the record goes where records without a host go.
+    expect(evil.name).toBe('vxlan-0');
     const page = await open('/');
     await eventually(() => page.getByTestId('collection-row').count()).toBe(2);
     const text = await page.locator('main').innerText();
-    expect(text).toContain(EVIL_HOST);
+    expect(text).not.toContain(EVIL_HOST);
     expect(text).toContain(`team=${IMG}`);
     expect(text).toContain(`source=${SCRIPT}`);
     await page.getByText(`source=${SCRIPT}`).click();
@@ -135,6 +136,16 @@ describe('dashboard renders captured traffic as text, never as HTML', () => {
       expect(schemas).toContain('x-note');
       await assertInert(page);
     }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a hostile Host header literally on its endpoint page', async () => {
+    const [endpoint] = await listAllEndpoints(h.url, evil.id);
+    const page = await open(`/endpoints/${endpoint!.id}`);
+    await page.getByTestId('sample').first().waitFor();
+    const samples = (await page.getByTestId('sample').allInnerTexts()).join('\n');
+    expect(samples).toContain(`host: ${EVIL_HOST}`);
+    await assertInert(page);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -11,6 +11,10 @@ export interface ExtensionConfig {
   readonly extensionsApi: string | undefined;
   readonly extensionName: string;
   readonly functionName: string;
+  /** `AWS_LAMBDA_FUNCTION_VERSION` (`$LATEST` or a number). */
+  readonly functionVersion: string | undefined;
+  /** `AWS_LAMBDA_INITIALIZATION_TYPE`: on-demand, provisioned-concurrency or snap-start. */
+  readonly initializationType: string | undefined;
   readonly token: string | undefined;
   readonly batchSize: number;
   readonly lingerMs: number;
@@ -128,6 +132,8 @@ export function parseConfig(env: Env, log: Logger): ExtensionConfig {
     extensionsApi: runtimeApi,
     extensionName: nonEmpty(env.TAPLINE_EXTENSION_NAME) ?? 'tapline',
     functionName: nonEmpty(env.AWS_LAMBDA_FUNCTION_NAME) ?? 'function',
+    functionVersion: nonEmpty(env.AWS_LAMBDA_FUNCTION_VERSION),
+    initializationType: nonEmpty(env.AWS_LAMBDA_INITIALIZATION_TYPE),
     token,
     batchSize: int('TAPLINE_BATCH_SIZE', DEFAULTS.batchSize, 1, 10_000),
     lingerMs: int('TAPLINE_BATCH_LINGER_MS', DEFAULTS.lingerMs, 0, 600_000),

@@ -71,6 +71,8 @@ export async function startExtension(options: StartOptions): Promise<RunningExte
     maskHeaders: config.maskHeaders,
     log,
     onRecord: (record) => queue?.push(record),
+    ...(config.initializationType !== undefined ? { initializationType: config.initializationType } : {}),
+    ...(config.functionVersion !== undefined ? { functionVersion: config.functionVersion } : {}),
   });
 
   let proxy: RuntimeProxy;

@@ -1,11 +1,18 @@
-import { encodeWireRecord, type HeaderMap, type TrafficRecord } from '@tapline/contracts';
+import {
+  encodeWireRecord,
+  type HeaderMap,
+  type InvocationOutcome,
+  type InvocationPerformance,
+  type TrafficRecord,
+} from '@tapline/contracts';
 import { ByteCapture } from './byte-capture.js';
 import { mapEvent, type RequestShape } from './event-mapping/index.js';
+import { functionRefOf } from './function-ref.js';
 import type { MessageHead } from './http/message-framer.js';
 import type { Logger } from './logger.js';
 import type { EncodedRecord } from './mirror-queue.js';
 import { buildRecord } from './record-builder.js';
-import { mapResult } from './response-mapping.js';
+import { mapBatchResults, mapResult, type ResponseShape, timeoutResponse } from './response-mapping.js';
 import type { ProxyTap } from './runtime-proxy.js';
 
 /** Buffered events and responses are JSON envelopes: keep them whole (Lambda caps them at 6 MB) so they parse. */
@@ -27,12 +34,22 @@ export interface InvocationTapOptions {
   /** Receives each mirrored record, off the response path. */
   onRecord: (record: EncodedRecord) => void;
   random?: () => number;
+  /** `AWS_LAMBDA_INITIALIZATION_TYPE`: provisioned environments have no cold start a caller waits for. */
+  initializationType?: string;
+  /** `AWS_LAMBDA_FUNCTION_VERSION`, the qualifier when the invoked ARN has none. */
+  functionVersion?: string;
 }
 
 interface InvocationState {
   event: ByteCapture;
   /** The `Lambda-Runtime-Invocation-Id` the event came with (a runtime may echo it with its result). */
   invocationId: string | undefined;
+  /** The `invocation/next` answer's head (its invoked function ARN is read when the record is built). */
+  head: MessageHead;
+  coldStart: boolean;
+  /** performance.now() when the event had been handed to the runtime, and when its result had arrived. */
+  deliveredAt?: number;
+  resultAt?: number;
   /** The request half, mapped while the runtime works on the event. */
   request?: RequestShape;
   time: number;
@@ -75,11 +92,15 @@ export class InvocationTap implements ProxyTap {
   /** Results mirrored as soon as they went upstream, until the Runtime API answers. */
   private readonly mirroredEarly = new Set<string>();
   /** Results forwarded but not yet both mapped and acknowledged by the upstream. */
-  private readonly completing = new Map<string, { record?: EncodedRecord | null; status?: number }>();
+  private readonly completing = new Map<string, { records?: EncodedRecord[]; status?: number }>();
   private readonly waiters = new Map<string, ((forwardedAt: number | undefined) => void)[]>();
   private readonly random: () => number;
   /** Told how many bytes each invocation captured (memory housekeeping). */
   onCapturedBytes: ((bytes: number) => void) | undefined;
+  /** Whether this environment has served an invocation yet (the next one is otherwise its cold start). */
+  private served = false;
+  /** performance.now() (milliseconds since this process started) at the runtime's first `invocation/next`. */
+  private initEndedAt: number | undefined;
 
   constructor(private readonly options: InvocationTapOptions) {
     this.random = options.random ?? Math.random;
@@ -89,15 +110,24 @@ export class InvocationTap implements ProxyTap {
     return this.inflight.size;
   }
 
+  runtimePolled(): void {
+    this.initEndedAt ??= performance.now();
+  }
+
   eventStarted(requestId: string, response: MessageHead): ByteCapture | undefined {
     this.finished.delete(requestId);
     if (!this.options.enabled) return undefined;
+    // Counted before sampling: a later sampled invocation is not the cold one.
+    const coldStart = !this.served && this.options.initializationType !== 'provisioned-concurrency';
+    this.served = true;
     this.sweep();
     if (this.options.sampleRate < 1 && this.random() >= this.options.sampleRate) return undefined;
     const deadline = Number(response.header('lambda-runtime-deadline-ms'));
     const state: InvocationState = {
       event: new ByteCapture(Math.max(ENVELOPE_CAP, this.options.maxBodyBytes)),
       invocationId: response.header('lambda-runtime-invocation-id'),
+      head: response,
+      coldStart,
       time: Math.floor(Date.now() / 1000),
       deadlineMs: Number.isFinite(deadline) && deadline > 0 ? deadline : Date.now() + 15 * 60_000,
       delivered: false,
@@ -110,6 +140,7 @@ export class InvocationTap implements ProxyTap {
     const state = this.inflight.get(requestId);
     if (state === undefined) return;
     state.delivered = true;
+    state.deliveredAt = performance.now();
     // Mapped while the runtime runs the handler, so less is left to do once the result is back. Not
     // a large event: mapping it would hold up forwarding the runtime's result, which is what callers wait for.
     if (state.event.total > PREMAP_MAX_BYTES) return;
@@ -141,7 +172,8 @@ export class InvocationTap implements ProxyTap {
   }
 
   resultForwarded(requestId: string, kind: 'response' | 'error', trailers: readonly string[]): void {
-    this.forwardedAt.set(requestId, performance.now());
+    const now = performance.now();
+    this.forwardedAt.set(requestId, now);
     const state = this.inflight.get(requestId);
     this.inflight.delete(requestId);
     const result = state?.result;
@@ -149,24 +181,25 @@ export class InvocationTap implements ProxyTap {
       this.finish(requestId);
       return;
     }
+    state!.resultAt = now;
     result.trailers = trailers;
     this.onCapturedBytes?.(state!.event.total + result.capture.total);
     if (result.acceptable && result.capture.total <= MAX_ACCEPTED_RESULT) {
       // The bytes are already upstream: mirroring now lets the collector round trip overlap the
       // Runtime API's answer instead of following it.
-      const record = this.encode(state!);
-      if (record !== undefined) {
+      const records = this.encode(state!);
+      if (records.length > 0) {
         remember(this.mirroredEarly, requestId);
-        this.options.onRecord(record);
+        for (const record of records) this.options.onRecord(record);
       }
       this.finish(requestId);
       return;
     }
-    const pending: { record?: EncodedRecord | null; status?: number } = {};
+    const pending: { records?: EncodedRecord[]; status?: number } = {};
     this.completing.set(requestId, pending);
     // Off the response path: the runtime's bytes are already on their way upstream.
     setImmediate(() => {
-      pending.record = this.encode(state!) ?? null;
+      pending.records = this.encode(state!);
       this.complete(requestId);
     });
   }
@@ -190,15 +223,15 @@ export class InvocationTap implements ProxyTap {
     this.complete(requestId);
   }
 
-  /** The record's wire JSON; undefined (logged) when the invocation cannot be mapped. */
-  private encode(state: InvocationState): EncodedRecord | undefined {
+  /** The records' wire JSON (several for a BatchInvoke); none (logged) when the invocation cannot be mapped. */
+  private encode(state: InvocationState, timedOutAt?: number): EncodedRecord[] {
     try {
-      return { json: encodeWireRecord(this.toRecord(state)) };
+      return this.toRecords(state, timedOutAt).map((record) => ({ json: encodeWireRecord(record) }));
     } catch (error) {
       this.options.log.warnLimited('mapping-error', 'could not map an invocation; not mirrored', {
         error: error instanceof Error ? error.message : String(error),
       });
-      return undefined;
+      return [];
     }
   }
 
@@ -206,10 +239,11 @@ export class InvocationTap implements ProxyTap {
   private complete(requestId: string): void {
     const pending = this.completing.get(requestId);
     if (pending === undefined || pending.status === undefined) return;
-    if (pending.record === undefined) return;
+    if (pending.records === undefined) return;
     this.completing.delete(requestId);
-    if (pending.record !== null) {
-      if (pending.status >= 200 && pending.status < 300) this.options.onRecord(pending.record);
+    if (pending.records.length > 0) {
+      if (pending.status >= 200 && pending.status < 300)
+        for (const record of pending.records) this.options.onRecord(record);
       else
         this.options.log.debug('result rejected upstream; not mirrored', {
           requestId,
@@ -227,7 +261,13 @@ export class InvocationTap implements ProxyTap {
     if (this.finished.has(requestId)) return Promise.resolve(this.finished.get(requestId));
     if (!this.options.enabled) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => done(undefined), Math.max(0, deadlineMs - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.expire(requestId);
+          done(undefined);
+        },
+        Math.max(0, deadlineMs - Date.now()),
+      );
       const list = this.waiters.get(requestId) ?? [];
       list.push(done);
       this.waiters.set(requestId, list);
@@ -253,6 +293,18 @@ export class InvocationTap implements ProxyTap {
     }
   }
 
+  /**
+   * The deadline passed with no result begun: the platform answered the caller with a timeout. Mirrored as
+   * such, once: a result posted later is refused by the Runtime API and never reaches the caller.
+   */
+  private expire(requestId: string): void {
+    const state = this.inflight.get(requestId);
+    if (state === undefined || state.result !== undefined) return;
+    this.inflight.delete(requestId);
+    for (const record of this.encode(state, performance.now())) this.options.onRecord(record);
+    this.finish(requestId);
+  }
+
   /** Forgets invocations whose deadline passed without a result (a crashed runtime). */
   private sweep(): void {
     const now = Date.now();
@@ -270,24 +322,72 @@ export class InvocationTap implements ProxyTap {
     return request;
   }
 
-  private toRecord(state: InvocationState): TrafficRecord {
+  private toRecords(state: InvocationState, timedOutAt?: number): TrafficRecord[] {
     const { options } = this;
-    const result = state.result!;
     const request = state.request ?? this.requestOf(state);
-    const response = mapResult({
-      kind: result.kind,
-      body: result.capture.bytes(),
-      requestHeaders: headerMap(result.head.rawHeaders),
-      trailers: headerMap(result.trailers),
-      eventKind: request.kind,
-      ...(request.fieldName !== undefined ? { fieldName: request.fieldName } : {}),
-    });
-    if (result.capture.truncated) response.originalBytes = result.capture.total;
-    return buildRecord(request, response, {
-      functionName: options.functionName,
-      maxBodyBytes: options.maxBodyBytes,
-      maskHeaders: options.maskHeaders,
-      time: state.time,
-    });
+    const result = state.result;
+    const items = request.batch ?? [request];
+    let responses: ResponseShape[];
+    let outcome: InvocationOutcome;
+    if (result === undefined) {
+      outcome = 'timeout';
+      const message = 'Task timed out';
+      responses = items.map((item) => timeoutResponse(item.kind, item.fieldName, message));
+    } else {
+      const input = {
+        kind: result.kind,
+        body: result.capture.bytes(),
+        requestHeaders: headerMap(result.head.rawHeaders),
+        trailers: headerMap(result.trailers),
+        eventKind: request.kind,
+        ...(request.fieldName !== undefined ? { fieldName: request.fieldName } : {}),
+        ...(request.direct === true ? { graphqlErrors: true } : {}),
+      };
+      const failed =
+        result.kind === 'error' || input.trailers['lambda-runtime-function-error-type'] !== undefined;
+      outcome = failed ? 'function_error' : 'ok';
+      if (request.batch !== undefined) {
+        responses = mapBatchResults(
+          input,
+          request.batch.map((item) => item.fieldName ?? 'result'),
+        );
+      } else {
+        const response = mapResult(input);
+        if (result.capture.truncated) response.originalBytes = result.capture.total;
+        responses = [response];
+      }
+    }
+    const performance = this.performanceOf(state, outcome, timedOutAt);
+    const arn = state.head.header('lambda-runtime-invoked-function-arn');
+    const lambdaFunction = functionRefOf(arn, options.functionName, options.functionVersion);
+    return items.map((item, i) =>
+      buildRecord(item, responses[i]!, {
+        functionName: options.functionName,
+        maxBodyBytes: options.maxBodyBytes,
+        maskHeaders: options.maskHeaders,
+        time: state.time,
+        lambdaFunction,
+        ...(performance !== undefined ? { performance } : {}),
+      }),
+    );
+  }
+
+  /** Handler duration (event handed over → result in), cold start and, on a cold start, the init duration. */
+  private performanceOf(
+    state: InvocationState,
+    outcome: InvocationOutcome,
+    timedOutAt: number | undefined,
+  ): InvocationPerformance | undefined {
+    const end = state.resultAt ?? timedOutAt;
+    if (state.deliveredAt === undefined || end === undefined) return undefined;
+    const performance: InvocationPerformance = {
+      durationMs: Math.round(Math.max(0, end - state.deliveredAt) * 1000) / 1000,
+      coldStart: state.coldStart,
+      outcome,
+    };
+    const onDemand = (this.options.initializationType ?? 'on-demand') === 'on-demand';
+    if (state.coldStart && onDemand && this.initEndedAt !== undefined)
+      performance.initDurationMs = Math.round(this.initEndedAt * 1000) / 1000;
+    return performance;
   }
 }

@@ -1,4 +1,11 @@
-import { type HeaderMap, LAMBDA_RECORD_DEFAULTS, reasonPhrase, type TrafficRecord } from '@tapline/contracts';
+import {
+  type HeaderMap,
+  type InvocationPerformance,
+  LAMBDA_RECORD_DEFAULTS,
+  type LambdaFunctionRef,
+  reasonPhrase,
+  type TrafficRecord,
+} from '@tapline/contracts';
 import type { RequestShape } from './event-mapping/index.js';
 import type { ResponseShape } from './response-mapping.js';
 
@@ -8,6 +15,8 @@ export interface RecordOptions {
   maskHeaders: ReadonlySet<string>;
   /** Epoch seconds of the invocation. */
   time: number;
+  performance?: InvocationPerformance;
+  lambdaFunction?: LambdaFunctionRef;
 }
 
 /** Cuts a body at `max` UTF-8 bytes (on a character boundary) and says how big it was. */
@@ -38,7 +47,7 @@ export function buildRecord(
   options: RecordOptions,
 ): TrafficRecord {
   const tag: Record<string, string> = { service: 'lambda', function: options.functionName, ...request.tags };
-  return {
+  const record: TrafficRecord = {
     path: request.path,
     method: request.method,
     requestHeaders: maskHeaders(request.headers, options.maskHeaders),
@@ -56,4 +65,14 @@ export function buildRecord(
     source: LAMBDA_RECORD_DEFAULTS.source,
     tag,
   };
+  const facts = request.platform;
+  if (facts !== undefined) {
+    if (facts.declaredRoute !== undefined) record.declaredRoute = facts.declaredRoute;
+    if (facts.apiStage !== undefined) record.apiStage = facts.apiStage;
+    if (facts.apiId !== undefined) record.apiId = facts.apiId;
+    if (facts.platformAuth !== undefined) record.platformAuth = facts.platformAuth;
+  }
+  if (options.performance !== undefined) record.performance = options.performance;
+  if (options.lambdaFunction !== undefined) record.lambdaFunction = options.lambdaFunction;
+  return record;
 }

@@ -26,6 +26,8 @@ export interface ResultInput {
   /** How the request is read: AppSync results become the GraphQL response the client sees. */
   eventKind: 'http' | 'appsync' | 'direct';
   fieldName?: string;
+  /** AppSync direct resolvers: a function error is what the client sees, a GraphQL `errors` entry. */
+  graphqlErrors?: boolean;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -93,9 +95,110 @@ function streamedResult(input: ResultInput): ResponseShape | undefined {
   };
 }
 
+/** `{errorMessage, errorType}` of a function error body, when it has them. */
+function errorFields(body: string, fallbackType: string | undefined): { message: string; type: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  const message = isObject(parsed) && typeof parsed.errorMessage === 'string' ? parsed.errorMessage : body;
+  const type =
+    (isObject(parsed) && typeof parsed.errorType === 'string' ? parsed.errorType : undefined) ??
+    fallbackType ??
+    'Lambda:Unhandled';
+  return { message, type };
+}
+
+/** The GraphQL response AppSync gives for a field whose resolver failed. */
+function graphqlError(field: string, message: string, type: string, data = 'null'): string {
+  const key = JSON.stringify(field);
+  return `{"data":{${key}:${data}},"errors":[${JSON.stringify({ message, errorType: type, path: [field] })}]}`;
+}
+
+function graphqlErrorResponse(input: ResultInput): ResponseShape {
+  const error = errorResponse(input);
+  const { message, type } = errorFields(error.body, error.headers['lambda-runtime-function-error-type']);
+  return {
+    statusCode: 200,
+    headers: { ...JSON_HEADERS },
+    body: graphqlError(input.fieldName ?? 'result', message, type),
+  };
+}
+
+/**
+ * What the caller saw when the function timed out: AppSync answers a GraphQL error; for HTTP triggers the
+ * record says 504 with the platform's error body (API Gateway's own status for it varies by API type).
+ */
+export function timeoutResponse(
+  eventKind: ResultInput['eventKind'],
+  fieldName: string | undefined,
+  message: string,
+): ResponseShape {
+  if (eventKind === 'appsync')
+    return {
+      statusCode: 200,
+      headers: { ...JSON_HEADERS },
+      body: graphqlError(fieldName ?? 'result', message, 'Sandbox.Timedout'),
+    };
+  return {
+    statusCode: 504,
+    headers: { ...JSON_HEADERS, 'lambda-runtime-function-error-type': 'Sandbox.Timedout' },
+    body: JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: message }),
+  };
+}
+
+const ITEM_ERROR_KEYS: ReadonlySet<string> = new Set(['data', 'errorMessage', 'errorType', 'errorInfo']);
+
+/** A batch item answered as `{data, errorMessage, errorType}`: AppSync's per-item error convention. */
+function itemError(value: unknown): { data: unknown; message: string; type: string } | undefined {
+  if (!isObject(value) || typeof value.errorMessage !== 'string') return undefined;
+  for (const key in value) if (!ITEM_ERROR_KEYS.has(key)) return undefined;
+  return {
+    data: value.data ?? null,
+    message: value.errorMessage,
+    type: typeof value.errorType === 'string' ? value.errorType : 'Lambda:Unhandled',
+  };
+}
+
+/**
+ * A `BatchInvoke` result: item i of the returned array answers request i. A failed invocation fails
+ * every item; a missing item is null, as AppSync resolves it.
+ */
+export function mapBatchResults(input: ResultInput, fields: readonly string[]): ResponseShape[] {
+  const trailerError = headerValue(input.trailers, 'lambda-runtime-function-error-type');
+  if (input.kind === 'error' || trailerError !== undefined) {
+    const error = errorResponse(input);
+    const { message, type } = errorFields(error.body, error.headers['lambda-runtime-function-error-type']);
+    return fields.map((f) => ({
+      statusCode: 200,
+      headers: { ...JSON_HEADERS },
+      body: graphqlError(f, message, type),
+    }));
+  }
+  let results: unknown;
+  try {
+    results = JSON.parse(input.body.toString('utf8'));
+  } catch {
+    results = undefined;
+  }
+  const list = Array.isArray(results) ? results : [];
+  return fields.map((field, i) => {
+    const value: unknown = list[i] ?? null;
+    const failed = itemError(value);
+    const body =
+      failed !== undefined
+        ? graphqlError(field, failed.message, failed.type, JSON.stringify(failed.data))
+        : `{"data":{${JSON.stringify(field)}:${JSON.stringify(value)}}}`;
+    return { statusCode: 200, headers: { ...JSON_HEADERS }, body };
+  });
+}
+
 export function mapResult(input: ResultInput): ResponseShape {
   const trailerError = headerValue(input.trailers, 'lambda-runtime-function-error-type');
-  if (input.kind === 'error' || trailerError !== undefined) return errorResponse(input);
+  if (input.kind === 'error' || trailerError !== undefined)
+    return input.graphqlErrors === true ? graphqlErrorResponse(input) : errorResponse(input);
   const text = input.body.toString('utf8');
   if (input.eventKind === 'appsync') {
     // What the GraphQL client sees: the resolver result under data.<field>, bytes kept as they were.

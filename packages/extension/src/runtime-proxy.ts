@@ -6,6 +6,8 @@ import type { Logger } from './logger.js';
 
 /** What the proxy asks of the tap; every method is cheap and synchronous (the hot path). */
 export interface ProxyTap {
+  /** Called once, at the runtime's first `invocation/next`: its init is over. */
+  runtimePolled?(): void;
   /** Called when `invocation/next` answers 200; returns a capture for the event body, or undefined to skip. */
   eventStarted(requestId: string, response: MessageHead): ByteCapture | undefined;
   eventDelivered(requestId: string): void;
@@ -37,6 +39,8 @@ export interface RuntimeProxyOptions {
 }
 
 interface ProxyContext {
+  /** Whether the runtime has called `invocation/next` yet. */
+  polled: boolean;
   readonly pool: UpstreamPool;
   readonly tap: ProxyTap;
   readonly log: Logger;
@@ -102,6 +106,10 @@ class Exchange implements UpstreamOwner {
     this.resultId = result ? decodeRequestId(result[1]!) : undefined;
     this.resultKind = result ? (result[2] as 'response' | 'error') : undefined;
     this.isNext = method === 'GET' && (target === NEXT_PATH || target.startsWith(`${NEXT_PATH}?`));
+    if (this.isNext && !ctx.polled) {
+      ctx.polled = true;
+      ctx.tap.runtimePolled?.();
+    }
     if (this.resultId !== undefined && this.resultKind !== undefined)
       this.requestCapture = ctx.tap.resultStarted(this.resultId, this.resultKind, head);
     this.responseFramer = new MessageFramer('response', {
@@ -357,6 +365,7 @@ class DownstreamConnection {
 export function startRuntimeProxy(options: RuntimeProxyOptions): Promise<RuntimeProxy> {
   const target = splitHostPort(options.upstream);
   const ctx: ProxyContext = {
+    polled: false,
     pool: new UpstreamPool(target.host, target.port),
     tap: options.tap,
     log: options.log,

@@ -93,6 +93,115 @@ describe('end to end: emulator + built layer + aws-lambda-ric + in-memory collec
     });
   }
 
+  it('records what the platform says: routes, stages, platform auth, performance and the function', async () => {
+    const expected: Record<string, { handler: string; path: string; route?: string; auth: string[] }> = {
+      'appsync-direct-query': { handler: 'appsync-resolver', path: '/graphql', auth: ['COGNITO'] },
+      'appsync-direct-mutation': { handler: 'appsync-resolver', path: '/graphql', auth: ['IAM'] },
+      'appsync-direct-lambda-authorizer': {
+        handler: 'appsync-resolver',
+        path: '/graphql',
+        auth: ['LAMBDA_AUTHORIZER'],
+      },
+      'appsync-direct-api-key': { handler: 'appsync-resolver', path: '/graphql', auth: ['API_KEY'] },
+      'apigw-rest-cognito': {
+        handler: 'proxy-integration',
+        path: '/orders/ord-1842',
+        route: '/orders/{orderId}',
+        auth: ['COGNITO'],
+      },
+      'apigw-rest-iam': {
+        handler: 'proxy-integration',
+        path: '/reports/2026/11?format=csv',
+        route: '/reports/{year}/{month}',
+        auth: ['IAM', 'API_KEY'],
+      },
+      'apigw-http-jwt': {
+        handler: 'proxy-integration',
+        path: '/users/u-1001/orders?status=open',
+        route: '/users/{userId}/orders',
+        auth: ['OIDC'],
+      },
+      'apigw-http-lambda-authorizer': {
+        handler: 'proxy-integration',
+        path: '/items/5f8d0d55b54764421b7156c9',
+        route: '/items/{itemId}',
+        auth: ['LAMBDA_AUTHORIZER'],
+      },
+      'apigw-http-default-route': {
+        handler: 'proxy-integration',
+        path: '/catalog/books/978-3-16-148410-0?lang=en',
+        auth: [],
+      },
+    };
+    for (const handlerName of ['appsync-resolver', 'proxy-integration']) {
+      const collector = await InMemoryCollector.start();
+      try {
+        await withEmulator(functionDir(handlerName), collector, {}, async (emulator) => {
+          let first = true;
+          for (const [fixture, want] of Object.entries(expected)) {
+            if (want.handler !== handlerName) continue;
+            collector.clear();
+            const result = await emulator.invoke(loadEventFixture(fixture).bytes);
+            expect(result.outcome).toBe('response');
+            expect(collector.records).toHaveLength(1);
+            const record = collector.records[0]!;
+            expect(record.path, fixture).toBe(want.path);
+            expect(record.declaredRoute, fixture).toBe(want.route);
+            expect(
+              (record.platformAuth ?? []).map((a) => a.type),
+              fixture,
+            ).toEqual(want.auth);
+            expect(record.lambdaFunction).toEqual({ name: FN, qualifier: '$LATEST' });
+            const perf = record.performance!;
+            expect(perf.outcome).toBe('ok');
+            expect(perf.coldStart, fixture).toBe(first);
+            expect(perf.durationMs).toBeGreaterThan(0);
+            // The same interval seen from two processes: the emulator's includes the transfers, the
+            // extension's may include its own event-loop lag on a loaded machine.
+            expect(perf.durationMs).toBeLessThanOrEqual(result.timings.responseMs + 50);
+            if (first) expect(perf.initDurationMs).toBeGreaterThan(perf.durationMs);
+            else expect(perf.initDurationMs).toBeUndefined();
+            if (handlerName === 'appsync-resolver') {
+              const body = JSON.parse(record.responsePayload) as { data: Record<string, unknown> };
+              expect(Object.keys(body.data)).toEqual([JSON.parse(record.requestPayload).operationName]);
+            }
+            first = false;
+          }
+          // BatchInvoke: one record per item, each paired with its own result.
+          collector.clear();
+          if (handlerName === 'appsync-resolver') {
+            await emulator.invoke(loadEventFixture('appsync-direct-batch').bytes);
+            expect(collector.records.map((r) => [r.path, JSON.parse(r.responsePayload)])).toEqual([
+              ['/graphql/Post/author', { data: { author: { name: 'Ada', email: 'ada@example.com' } } }],
+              ['/graphql/Post/author', { data: { author: { name: 'Grace', email: 'grace@example.com' } } }],
+            ]);
+          }
+        });
+      } finally {
+        await collector.close();
+      }
+    }
+  });
+
+  it('mirrors an invocation that timed out, at its deadline, with outcome timeout', async () => {
+    const collector = await InMemoryCollector.start();
+    try {
+      await withEmulator(functionDir('slow'), collector, {}, async (emulator) => {
+        const event = { ...(loadEventFixture('apigw-http-jwt').json as object), delayMs: 1500 };
+        const result = await emulator.invoke(Buffer.from(JSON.stringify(event)), { timeoutMs: 300 });
+        expect(result.outcome).toBe('timeout');
+        await new Promise((r) => setTimeout(r, 100));
+        const [record] = collector.records;
+        expect(record?.performance?.outcome).toBe('timeout');
+        expect(record?.performance?.durationMs).toBeGreaterThanOrEqual(250);
+        expect(record?.statusCode).toBe(504);
+        expect(record?.declaredRoute).toBe('/users/{userId}/orders');
+      });
+    } finally {
+      await collector.close();
+    }
+  });
+
   it('mirrors a thrown error as status 500 with the error body', async () => {
     const collector = await InMemoryCollector.start();
     try {

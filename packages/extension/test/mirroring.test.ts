@@ -100,10 +100,17 @@ describe('mirroring through the event loop (fake Runtime API)', () => {
         }),
       );
       // The boundary flush happened before the extension called event/next: the record is already there.
-      expect(collector.records).toHaveLength(1);
+      expect(collector.records).toHaveLength(scenario.records ?? 1);
       expect(collector.decodeErrors).toEqual([]);
       scenario.checkRequest(collector.records[0]!, FN);
       scenario.checkResponse(collector.records[0]!);
+      scenario.checkAll?.(collector.records);
+      // Every record says how the invocation went and which function served it.
+      for (const record of collector.records) {
+        expect(record.performance).toMatchObject({ outcome: 'ok', coldStart: expect.any(Boolean) });
+        expect(record.performance!.durationMs).toBeGreaterThanOrEqual(0);
+        expect(record.lambdaFunction).toEqual({ name: 'fake' });
+      }
       const batch = collector.batches[0]!;
       expect(batch.headers.authorization).toBe('secret-token');
       expect(batch.headers['x-api-key']).toBe('secret-token');

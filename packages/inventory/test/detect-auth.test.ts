@@ -25,6 +25,15 @@ const TABLE: [string, Record<string, string>, AuthType[]][] = [
     { authorization: `Bearer ${JWT}`, 'x-api-key': 'k', cookie: 'sid=1' },
     ['BEARER', 'API_KEY', 'JWT', 'SESSION_TOKEN'],
   ],
+  ['header named auth', { auth: 'token-8f7e6d5c' }, ['AUTHORIZATION_HEADER']],
+  ['bearer in a header named auth', { Auth: `Bearer ${JWT}` }, ['BEARER', 'JWT']],
+  ['bearer in any header', { 'x-access-token': 'Bearer abcdef123456' }, ['BEARER']],
+  ['bearer JWT in any header', { 'x-forwarded-authorization': `bearer ${JWT}` }, ['BEARER', 'JWT']],
+  ['basic in any header', { 'x-upstream-credentials': 'Basic dXNlcjpwYXNz' }, ['BASIC']],
+  ['bearer in a cookie', { cookie: `theme=dark; auth=Bearer%20${JWT}` }, ['BEARER', 'JWT']],
+  ['basic in a cookie', { cookie: 'creds=Basic dXNlcjpwYXNz' }, ['BASIC']],
+  ['prose is not a credential', { 'x-plan': 'Basic plan', 'x-note': 'Bearer of news' }, ['UNAUTHENTICATED']],
+  ['base64 without a colon is not basic', { 'x-tier': 'Basic dGllcjE=' }, ['UNAUTHENTICATED']],
   ['none', { host: 'api.example.com', accept: '*/*' }, ['UNAUTHENTICATED']],
   ['empty authorization', { authorization: '' }, ['UNAUTHENTICATED']],
 ];
@@ -32,5 +41,11 @@ const TABLE: [string, Record<string, string>, AuthType[]][] = [
 describe('detectAuthTypes', () => {
   it.each(TABLE)('%s', (_name, headers, expected) => {
     expect([...detectAuthTypes(headers)]).toEqual(expected);
+  });
+
+  it('still finds a credential in a header name already seen without one', () => {
+    expect([...detectAuthTypes({ 'x-relay': 'plain value' })]).toEqual(['UNAUTHENTICATED']);
+    expect([...detectAuthTypes({ 'x-relay': 'Bearer abcdef123456' })]).toEqual(['BEARER']);
+    expect([...detectAuthTypes({ 'x-relay': 'Basic dXNlcjpwYXNz' })]).toEqual(['BASIC']);
   });
 });

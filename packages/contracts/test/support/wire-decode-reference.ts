@@ -4,13 +4,16 @@
  * message.
  */
 import { reasonPhrase } from '../../src/http-status.js';
+// Deliberate changes since (not part of the fast path, shared with it): the Lambda fields, absolute-URL
+// paths split into host and path, and direct invocations with an empty method and path.
+import { readLambdaFields } from '../../src/lambda-wire-fields.js';
+import { directInvocationPath, splitAbsoluteUrl } from '../../src/request-target.js';
 import {
   type HeaderMap,
   TRAFFIC_SOURCES,
   type TrafficRecord,
   type TrafficSource,
 } from '../../src/traffic-record.js';
-
 import type { DecodeOptions, DecodeResult } from '../../src/wire-decode.js';
 
 class FieldError extends Error {}
@@ -117,7 +120,8 @@ export function referenceDecodeWireRecord(raw: unknown, options: DecodeOptions =
   try {
     const statusCode = integer(input, 'statusCode', 100, 599);
     const method = requiredString(input, 'method');
-    if (!/^[A-Za-z]+$/.test(method)) fail('method', 'an HTTP method', method);
+    const direct = method === '' && input.path === '';
+    if (!direct && !/^[A-Za-z]+$/.test(method)) fail('method', 'an HTTP method', method);
     const direction = optionalString(input, 'direction', '');
     if (direction !== '' && direction !== '1' && direction !== '2')
       fail('direction', '"1" or "2"', direction);
@@ -142,6 +146,18 @@ export function referenceDecodeWireRecord(raw: unknown, options: DecodeOptions =
     const destIp = optionalString(input, 'destIp', '');
     if (destIp !== '') record.destIp = destIp;
     if (direction === '1' || direction === '2') record.direction = direction;
+    if (direct) {
+      record.method = 'POST';
+      record.path = directInvocationPath(record.tag);
+    } else {
+      const absolute = splitAbsoluteUrl(record.path);
+      if (absolute !== undefined) {
+        record.path = absolute.path;
+        if (absolute.host !== '') record.urlHost = absolute.host;
+      }
+    }
+    const lambdaProblem = readLambdaFields(input, record);
+    if (lambdaProblem !== undefined) return { ok: false, error: lambdaProblem };
     return { ok: true, record };
   } catch (error) {
     if (error instanceof FieldError) return { ok: false, error: error.message };

@@ -1,3 +1,4 @@
+import { restApiAuth } from './platform-auth.js';
 import {
   decodeBody,
   firstForwardedIp,
@@ -5,6 +6,7 @@ import {
   isObject,
   type JsonObject,
   mergeHeaders,
+  type PlatformFacts,
   queryString,
   type RequestShape,
   str,
@@ -28,5 +30,20 @@ export function mapApiGatewayV1(event: JsonObject): RequestShape {
     headers,
     body: decodeBody(event.body, event.isBase64Encoded, headerValue(headers, 'content-type')),
     ip: str(identity.sourceIp) || firstForwardedIp(headers),
+    platform: restApiFacts(event, context),
   };
+}
+
+/** The declared route (`resource`, without the stage), stage, API id and the authorizer's verdict. */
+function restApiFacts(event: JsonObject, context: JsonObject): PlatformFacts {
+  const facts: PlatformFacts = {};
+  const resource = str(event.resource) ?? str(context.resourcePath);
+  if (resource !== undefined && resource.startsWith('/')) facts.declaredRoute = resource;
+  const stage = str(context.stage);
+  if (stage !== undefined && stage !== '') facts.apiStage = stage;
+  const apiId = str(context.apiId);
+  if (apiId !== undefined && apiId !== '') facts.apiId = apiId;
+  const auth = restApiAuth(context);
+  if (auth !== undefined) facts.platformAuth = auth;
+  return facts;
 }

@@ -1,3 +1,4 @@
+import { appSyncAuth } from './platform-auth.js';
 import {
   flatHeaders,
   headerValue,
@@ -69,5 +70,7 @@ export function mapAppSync(event: JsonObject & { akto_data: JsonObject }): Reque
     tags,
   };
   if (fieldName !== undefined) shape.fieldName = fieldName;
+  // Tapline's templates pass AppSync's identity beside akto_data (null in API key mode).
+  if ('identity' in event) shape.platform = { platformAuth: appSyncAuth(event.identity) };
   return shape;
 }

@@ -1,4 +1,12 @@
-import type { HeaderMap } from '@tapline/contracts';
+import type { HeaderMap, PlatformAuth } from '@tapline/contracts';
+
+/** What the trigger declares beyond the HTTP request: route, stage, API id, authentication. */
+export interface PlatformFacts {
+  declaredRoute?: string;
+  apiStage?: string;
+  apiId?: string;
+  platformAuth?: PlatformAuth[];
+}
 
 /** The request half of a mirrored record, as one event source describes it. */
 export interface RequestShape {
@@ -11,6 +19,11 @@ export interface RequestShape {
   kind: 'http' | 'appsync' | 'direct';
   /** AppSync: the field the resolver answers. */
   fieldName?: string;
+  /** AppSync direct resolver (no template): function errors become GraphQL `errors`, as the client sees them. */
+  direct?: boolean;
+  platform?: PlatformFacts;
+  /** AppSync `BatchInvoke`: one request per item, answered by the item of the result array at the same index. */
+  batch?: RequestShape[];
   tags?: Record<string, string>;
   /** Set when the captured event was cut: its real size in bytes. */
   originalBytes?: number;
