@@ -42,7 +42,9 @@ export async function startFromFlags(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<RunningServer> {
   // Loaded here, not at the top, so the other commands and `--help` start without Fastify and SQLite.
-  const { configFromFlagsAndEnv, ServerError, ServerErrorCode, startServer } = await import('@tapline/server');
+  const { configFromFlagsAndEnv, ServerError, ServerErrorCode, startServer } = await import(
+    '@tapline/server'
+  );
   try {
     const configFlags: ConfigFlags = {};
     if (flags.host !== undefined) configFlags.host = flags.host;

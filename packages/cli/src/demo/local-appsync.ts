@@ -32,7 +32,7 @@ interface LambdaRequest {
 
 /**
  * AppSync, simulated: graphql-js executes the request against the schema; every root field is a unit
- * resolver whose request mapping template is Tapline's VTL (rendered by amplify-appsync-simulator's VTL engine
+ * resolver whose request mapping template is Tapline's VTL (rendered by amplify-velocity-template, the VTL engine AppSync's simulator uses,
  * with AppSync's $util), whose data source is the Lambda function on the emulator, and whose response
  * template turns function errors into GraphQL errors.
  */
