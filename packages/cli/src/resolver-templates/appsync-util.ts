@@ -1,6 +1,7 @@
 /**
  * The subset of AppSync's `$util` that Tapline's mapping templates (and the AppSync examples its tests
- * render) use, with AppSync's semantics. Templates that call anything else fail to render, loudly.
+ * render) use, with AppSync's semantics. Velocity prints an unknown reference as its own text, which
+ * would hide a missing function in a rendered template; here calling one fails the render instead.
  */
 
 /** Thrown by `$util.error`; the renderer turns it into a GraphQL error with this message and type. */
@@ -53,10 +54,12 @@ export interface AppSyncUtil {
   appendError(message: string, type?: string | null, data?: unknown): string;
 }
 
+export class UnsupportedUtilError extends Error {}
+
 /** A fresh `$util` per render: `errors` collects what `$util.error`/`appendError` raised. */
 export function createAppSyncUtil(): AppSyncUtil {
   const errors: TemplateSentError[] = [];
-  return {
+  const util: AppSyncUtil = {
     errors,
     qr: () => '',
     quiet: () => '',
@@ -81,4 +84,12 @@ export function createAppSyncUtil(): AppSyncUtil {
       return '';
     },
   };
+  return new Proxy(util, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && !(key in target)) {
+        throw new UnsupportedUtilError(`$util.${key} is not supported by Tapline's VTL renderer`);
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
 }

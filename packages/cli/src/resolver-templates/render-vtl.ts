@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { createAppSyncUtil, TemplateSentError } from './appsync-util.js';
+import { createAppSyncUtil } from './appsync-util.js';
 import { appSyncInfo, type VtlFieldInfo } from './resolve-info.js';
 
 export type { VtlFieldInfo } from './resolve-info.js';
@@ -9,7 +9,7 @@ export type { VtlFieldInfo } from './resolve-info.js';
 const require = createRequire(import.meta.url);
 
 interface ParseError extends Error {
-  hash?: { line?: number; loc?: { first_column?: number } };
+  hash?: { loc?: { first_line?: number; first_column?: number } };
 }
 
 interface VelocityEngine {
@@ -49,7 +49,7 @@ export class VtlTemplate {
       this.ast = velocity().parse(content);
     } catch (error) {
       const hash = (error as ParseError).hash;
-      const where = `${path === undefined ? '' : `${path}:`}${hash?.line ?? '?'}:${hash?.loc?.first_column ?? '?'}`;
+      const where = `${path === undefined ? '' : `${path}:`}${hash?.loc?.first_line ?? '?'}:${hash?.loc?.first_column ?? '?'}`;
       throw new VtlRenderError(`Parse error on ${where}: ${(error as Error).message}`, { cause: error });
     }
   }
@@ -75,9 +75,8 @@ export class VtlTemplate {
     try {
       text = compiler.render({ util, utils: util, ctx: context, context });
     } catch (error) {
-      const sent = util.errors.at(-1);
-      const message = error instanceof TemplateSentError ? error.message : (sent?.message ?? String(error));
-      throw new VtlRenderError(message, { cause: error });
+      // $util.error's TemplateSentError carries the message AppSync returns as the GraphQL error.
+      throw new VtlRenderError(error instanceof Error ? error.message : String(error), { cause: error });
     }
     try {
       return JSON.parse(text);
