@@ -20,6 +20,9 @@ if [[ ! -x "$node_dir/bin/node" ]]; then
   rm "$node_dir/$tarball"
 fi
 export PATH="$node_dir/bin:$PATH"
+# Native addons compile against this Node's headers (the package ships include/node), never downloaded
+# and never the machine's (npm's global config points nodedir at the system Node).
+export npm_config_nodedir="$node_dir"
 say "using $(node --version) from $node_dir"
 
 say "copying the repository to $copy"
@@ -27,9 +30,8 @@ rm -rf "$copy"
 cp -a "$repo" "$copy"
 cd "$copy"
 
-# Against this Node's headers (the package ships include/node), never downloaded, never the machine's.
 say "rebuilding better-sqlite3"
-npm_config_nodedir="$node_dir" npm_config_build_from_source=true npm rebuild better-sqlite3 --foreground-scripts >/dev/null
+npm_config_build_from_source=true npm rebuild better-sqlite3 --foreground-scripts >/dev/null
 node -e 'new (require("better-sqlite3"))(":memory:").close()'
 
 say "smoke"
