@@ -27,11 +27,15 @@ say "using $(node --version) from $node_dir"
 
 say "copying the repository to $copy"
 rm -rf "$copy"
+trap 'rm -rf "$copy"' EXIT
 cp -a "$repo" "$copy"
 cd "$copy"
 
 say "rebuilding better-sqlite3"
-npm_config_build_from_source=true npm rebuild better-sqlite3 --foreground-scripts >/dev/null
+if ! npm_config_build_from_source=true npm rebuild better-sqlite3 --foreground-scripts >"$base/rebuild-$major.log" 2>&1; then
+  cat "$base/rebuild-$major.log" >&2
+  exit 1
+fi
 node -e 'new (require("better-sqlite3"))(":memory:").close()'
 
 say "smoke"
@@ -39,6 +43,3 @@ say "smoke"
 
 say "server, inventory and CLI tests"
 npx vitest run packages/server packages/inventory packages/cli
-
-cd "$repo"
-rm -rf "$copy"
