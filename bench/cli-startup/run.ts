@@ -37,7 +37,9 @@ const median = (values: number[]) => {
 const samples = cases.map(() => [] as number[]);
 for (const c of cases) timeOnce(c.args); // warm the file cache
 for (let run = 0; run < RUNS; run++) {
-  cases.forEach((c, i) => samples[i]?.push(timeOnce(c.args)));
+  cases.forEach((c, i) => {
+    samples[i]?.push(timeOnce(c.args));
+  });
 }
 
 const baseline = median(samples[0] ?? []);
