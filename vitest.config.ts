@@ -6,7 +6,11 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 export default defineConfig({
   resolve: {
     // Tests run against each package's TypeScript source, so no build is needed between edits.
-    alias: [{ find: /^@tapline\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` }],
+    alias: [
+      { find: /^@tapline\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
+      // Subpath exports (e.g. @tapline/server/config) name a module of the package's src.
+      { find: /^@tapline\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/$2.ts` },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts'],

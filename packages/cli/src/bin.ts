@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+// The CLI entry: bin/tapline.js (the command npm links) imports the compiled form of this file.
 import { CommanderError } from 'commander';
 import { CliError } from './errors.js';
 import { buildProgram } from './program.js';

@@ -12,7 +12,8 @@ import { registerUserHash } from './commands/user-hash.js';
 
 /**
  * The `tapline` command tree. Each sub-command lives in its own file under `commands/` and exports a
- * `register…(program)` function; add one line here per command.
+ * `register…(program)` function that adds its options and loads the command's dependencies inside its
+ * action, so building the tree stays cheap.
  */
 export function buildProgram(): Command {
   const program = new Command('tapline')
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .description('Discover and inventory the APIs behind AWS Lambda and AppSync from their live traffic.')
     .showHelpAfterError()
     .exitOverride();
-  // command registrations (one line each):
+  // command registrations (one line each), in the order `--help` lists them:
   registerLayerBuild(program);
   registerServe(program);
   registerLayerPublish(program);

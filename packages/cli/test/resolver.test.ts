@@ -73,7 +73,7 @@ function renderVtl(template: string, f: typeof GET_POST, headers: Record<string,
   };
 }
 
-describe('VTL request template (rendered by amplify-appsync-simulator)', () => {
+describe('VTL request template (rendered by the Velocity engine, amplify-velocity-template)', () => {
   it('renders a valid Invoke request whose akto_data the extension maps to the GraphQL operation', () => {
     const out = renderVtl(requestTemplate('vtl'), GET_POST);
     expect(out.version).toBe('2018-05-29');

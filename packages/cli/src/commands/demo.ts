@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startDemo } from '../demo/run-demo.js';
+import type { RunningDemo } from '../demo/run-demo.js';
 import { CliError, CliErrorCode } from '../errors.js';
 
 interface DemoFlags {
@@ -37,8 +37,10 @@ export function registerDemo(program: Command): void {
       const port = intFlag('--port', flags.port, 0, 65535);
       const requests = intFlag('--requests', flags.requests, 1, 100_000);
       const log = (line: string) => process.stderr.write(`tapline demo: ${line}\n`);
-      let demo: Awaited<ReturnType<typeof startDemo>>;
+      let demo: RunningDemo;
       try {
+        // The server, emulator, layer builder, GraphQL and VTL engines load only when the demo runs.
+        const { startDemo } = await import('../demo/run-demo.js');
         demo = await startDemo({
           port,
           requests,

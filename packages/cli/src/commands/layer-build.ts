@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { buildLayer, type LayerArch } from '@tapline/extension';
+import type { LayerArch } from '@tapline/extension';
 import { type Command, Option } from 'commander';
 import { CliError, CliErrorCode } from '../errors.js';
 
@@ -26,6 +26,7 @@ export function registerLayerBuild(program: Command): void {
     .option('--with-node', 'ship a Node binary for runtimes without one (fetched from the npm registry)')
     .action(async (options: LayerBuildOptions) => {
       try {
+        const { buildLayer } = await import('@tapline/extension');
         const built = await buildLayer({
           arch: options.arch,
           outDir: path.resolve(options.out),

@@ -1,13 +1,5 @@
-import {
-  type ConfigFlags,
-  configFromFlagsAndEnv,
-  DEFAULT_CONFIG,
-  type RunningServer,
-  type SecurityFlags,
-  ServerError,
-  ServerErrorCode,
-  startServer,
-} from '@tapline/server';
+import type { ConfigFlags, RunningServer, SecurityFlags } from '@tapline/server';
+import { DEFAULT_CONFIG } from '@tapline/server/config';
 import type { Command } from 'commander';
 import { CliError, CliErrorCode } from '../errors.js';
 
@@ -71,6 +63,10 @@ export async function startFromFlags(
   flags: ServeFlags,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<RunningServer> {
+  // Loaded here, not at the top, so the other commands and `--help` start without Fastify and SQLite.
+  const { configFromFlagsAndEnv, ServerError, ServerErrorCode, startServer } = await import(
+    '@tapline/server'
+  );
   try {
     const configFlags: ConfigFlags = {};
     if (flags.host !== undefined) configFlags.host = flags.host;

@@ -32,9 +32,9 @@ interface LambdaRequest {
 
 /**
  * AppSync, simulated: graphql-js executes the request against the schema; every root field is a unit
- * resolver whose request mapping template is Tapline's VTL (rendered by amplify-appsync-simulator's VTL engine
- * with AppSync's $util), whose data source is the Lambda function on the emulator, and whose response
- * template turns function errors into GraphQL errors.
+ * resolver whose request mapping template is Tapline's VTL (rendered by amplify-velocity-template with the
+ * $util of ../resolver-templates/appsync-util.ts), whose data source is the Lambda function on the
+ * emulator, and whose response template turns function errors into GraphQL errors.
  */
 export class LocalAppSync {
   readonly schema: GraphQLSchema;

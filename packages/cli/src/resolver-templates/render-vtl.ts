@@ -1,38 +1,29 @@
 import { createRequire } from 'node:module';
-import type { FieldNode, FragmentDefinitionNode } from 'graphql';
+import { createAppSyncUtil } from './appsync-util.js';
+import { appSyncInfo, type VtlFieldInfo } from './resolve-info.js';
 
-// amplify-appsync-simulator's VTL engine (amplify-velocity-template + AppSync's $util) is CommonJS; load only
-// its velocity module, not the whole simulator (express, aws-sdk v2).
+export type { VtlFieldInfo } from './resolve-info.js';
+
+// amplify-velocity-template is the Velocity engine AppSync's own simulator renders with; it is CommonJS
+// without types.
 const require = createRequire(import.meta.url);
 
-interface VelocityModule {
-  VelocityTemplate: new (
-    template: { content: string; path?: string },
-    simulator: unknown,
-  ) => {
-    render(
-      ctx: { arguments: object; source: object | null; stash?: object; result?: unknown; error?: unknown },
-      request: { headers: Record<string, string>; requestAuthorizationMode: string; sourceIp?: string },
-      info: unknown,
-    ): { result: unknown; errors: unknown[]; hadException: boolean; isReturn: boolean };
-  };
+interface ParseError extends Error {
+  hash?: { loc?: { first_line?: number; first_column?: number } };
 }
 
-let velocity: VelocityModule | undefined;
-function velocityModule(): VelocityModule {
-  // Its $util.dynamodb helpers load aws-sdk v2, which prints an end-of-support notice on load.
-  process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
-  velocity ??= require('amplify-appsync-simulator/lib/velocity/index.js') as VelocityModule;
-  return velocity;
+interface VelocityEngine {
+  parse(content: string): unknown;
+  Compile: new (
+    ast: unknown,
+    config: { escape: boolean },
+  ) => { render(context: Record<string, unknown>): string; _state: { return: boolean } };
 }
 
-/** The parts of graphql-js's resolve info the template reads (`$ctx.info`). */
-export interface VtlFieldInfo {
-  fieldName: string;
-  parentTypeName: string;
-  fieldNodes: readonly FieldNode[];
-  variableValues: Record<string, unknown>;
-  fragments?: Record<string, FragmentDefinitionNode>;
+let engine: VelocityEngine | undefined;
+function velocity(): VelocityEngine {
+  engine ??= require('amplify-velocity-template') as VelocityEngine;
+  return engine;
 }
 
 export interface VtlContext {
@@ -48,38 +39,53 @@ export class VtlRenderError extends Error {}
 
 /** A parsed VTL mapping template, rendered the way AppSync does (JSON text → object). */
 export class VtlTemplate {
-  private readonly template: InstanceType<VelocityModule['VelocityTemplate']>;
+  private readonly ast: unknown;
 
-  constructor(content: string, path?: string) {
-    const { VelocityTemplate } = velocityModule();
-    // The simulator argument is only read for Cognito/OIDC identities, which these renders do not use.
-    this.template = new VelocityTemplate({ content, ...(path === undefined ? {} : { path }) }, {});
+  constructor(
+    content: string,
+    private readonly path?: string,
+  ) {
+    try {
+      this.ast = velocity().parse(content);
+    } catch (error) {
+      const hash = (error as ParseError).hash;
+      const where = `${path === undefined ? '' : `${path}:`}${hash?.loc?.first_line ?? '?'}:${hash?.loc?.first_column ?? '?'}`;
+      throw new VtlRenderError(`Parse error on ${where}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   render(ctx: VtlContext): unknown {
-    const out = this.template.render(
-      {
-        arguments: ctx.arguments,
-        source: ctx.source ?? null,
-        ...(ctx.result === undefined ? {} : { result: ctx.result }),
-        ...(ctx.error === undefined ? {} : { error: ctx.error }),
-      },
-      { headers: ctx.headers, requestAuthorizationMode: 'API_KEY' },
-      {
-        fieldName: ctx.info.fieldName,
-        fieldNodes: ctx.info.fieldNodes,
-        // The simulator prints parentType; a string renders the same as graphql-js's type object.
-        parentType: ctx.info.parentTypeName,
-        variableValues: ctx.info.variableValues,
-        fragments: ctx.info.fragments ?? {},
-      },
-    );
-    if (out.hadException) {
-      const first = out.errors[0];
-      throw new VtlRenderError(first instanceof Error ? first.message : 'the VTL template failed to render', {
-        cause: first,
-      });
+    const util = createAppSyncUtil();
+    const context = {
+      arguments: ctx.arguments,
+      args: ctx.arguments,
+      source: ctx.source ?? null,
+      identity: null,
+      stash: {},
+      request: { headers: ctx.headers },
+      info: appSyncInfo(ctx.info),
+      ...(ctx.result === undefined ? {} : { result: ctx.result }),
+      ...(ctx.error === undefined
+        ? {}
+        : { error: { message: ctx.error.message, type: ctx.error.type ?? 'UnknownErrorType' } }),
+    };
+    // A fresh compiler per render: it keeps #return state between renders.
+    const compiler = new (velocity().Compile)(this.ast, { escape: false });
+    let text: string;
+    try {
+      text = compiler.render({ util, utils: util, ctx: context, context });
+    } catch (error) {
+      // $util.error's TemplateSentError carries the message AppSync returns as the GraphQL error.
+      throw new VtlRenderError(error instanceof Error ? error.message : String(error), { cause: error });
     }
-    return out.result;
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      if (compiler._state.return) return text;
+      throw new VtlRenderError(
+        `the ${this.path ?? 'mapping template'} output is not JSON: ${text.slice(0, 200)}`,
+        { cause: error },
+      );
+    }
   }
 }
