@@ -44,8 +44,10 @@ import type {
   HourlyCountRow,
   InventoryChanges,
   InventoryOptions,
+  InventoryPart,
   InventorySnapshot,
   LoggedRecord,
+  OverCapCounts,
   ParameterIn,
   ParameterLocation,
   SampleRow,
@@ -53,6 +55,13 @@ import type {
 import { MASK, type MaskDecision, maskBody, maskHeaders, maskPath, mustMask } from './masking.js';
 import { foldEndpoint, siblingCandidates, siblingGroupKeys } from './sibling-merge.js';
 import { isPathToken, pathWithoutQuery, templatePath } from './template-path.js';
+import {
+  COLLECTION_BYTES,
+  ENDPOINT_BYTES,
+  evictionOrder,
+  PARAMETER_BYTES,
+  sampleBytes,
+} from './working-set.js';
 
 const MAX_EXAMPLES = 3;
 const MAX_EXAMPLE_LENGTH = 200;
@@ -63,12 +72,16 @@ interface ResolvedOptions {
   acceptStatus: (statusCode: number) => boolean;
   ignorePathsContaining: string[];
   maxParametersPerEndpoint: number;
+  maxEndpointsPerCollection: number;
   maxSamplesPerEndpoint: number;
 }
 
 export function defaultAcceptStatus(statusCode: number): boolean {
   return (statusCode >= 200 && statusCode < 300) || statusCode === 302;
 }
+
+export const DEFAULT_MAX_PARAMETERS_PER_ENDPOINT = 1000;
+export const DEFAULT_MAX_ENDPOINTS_PER_COLLECTION = 2000;
 
 export const DEFAULT_IGNORE_PATHS: readonly string[] = Object.freeze(['/health', 'api/ingestData']);
 
@@ -90,6 +103,15 @@ export class InventoryEngine {
   private filtered = 0;
   private processed = 0;
   private failed = 0;
+  private endpointsCreated = 0;
+  private overCap: OverCapCounts = { calls: 0, values: 0, reached: [] };
+  /**
+   * On demand: the store holds collections this engine has not loaded, so `planLoads` names them and
+   * `admit` brings them in. Otherwise (a full snapshot, or none) the engine holds everything.
+   */
+  private onDemand = false;
+  private residentBytes = 0;
+  private tick = 0;
 
   // The record being applied, read by the leaf visitors (saves a closure per record).
   private curEndpoint: EndpointState | null = null;
@@ -119,17 +141,159 @@ export class InventoryEngine {
     this.options = Object.freeze({
       acceptStatus: options.acceptStatus ?? defaultAcceptStatus,
       ignorePathsContaining: [...(options.ignorePathsContaining ?? DEFAULT_IGNORE_PATHS)],
-      maxParametersPerEndpoint: options.maxParametersPerEndpoint ?? 1000,
+      maxParametersPerEndpoint: options.maxParametersPerEndpoint ?? DEFAULT_MAX_PARAMETERS_PER_ENDPOINT,
+      maxEndpointsPerCollection: options.maxEndpointsPerCollection ?? DEFAULT_MAX_ENDPOINTS_PER_COLLECTION,
       maxSamplesPerEndpoint: options.maxSamplesPerEndpoint ?? 10,
     });
-    if (snapshot) this.load(snapshot);
+    if (snapshot) {
+      this.checkpointSeq = snapshot.checkpoint;
+      this.admit(snapshot);
+    }
+  }
+
+  /**
+   * An engine that starts at a committed checkpoint with nothing in memory and loads collections from the
+   * store as records need them (`planLoads` → store → `admit`).
+   */
+  static resume(options: InventoryOptions, checkpoint: number): InventoryEngine {
+    const engine = new InventoryEngine(options);
+    engine.checkpointSeq = checkpoint;
+    engine.onDemand = true;
+    return engine;
   }
 
   get checkpoint(): number {
     return this.checkpointSeq;
   }
 
+  /** Estimated heap held by the collections in memory. */
+  get workingSetBytes(): number {
+    return this.residentBytes;
+  }
+
+  /** Collections in memory. */
+  get residentCollections(): number {
+    return this.collections.size;
+  }
+
+  /**
+   * Which collections the records at the start of `batch` need that are not in memory: the ids of at most
+   * `maxCollections` of them, and how many records (from the start) those cover. Apply exactly that many
+   * after admitting what the store has of those ids; a collection the store does not have starts empty.
+   */
+  planLoads(
+    batch: readonly LoggedRecord[],
+    maxCollections: number,
+  ): { collectionIds: string[]; records: number } {
+    if (!this.onDemand) return { collectionIds: [], records: batch.length };
+    const wanted = new Set<string>();
+    for (let i = 0; i < batch.length; i++) {
+      const logged = batch[i] as LoggedRecord;
+      const r = logged.record;
+      if (!(logged.seq > this.checkpointSeq) || !isInventoried(r) || this.isFiltered(r)) continue;
+      const host = headerValue(r.requestHeaders, 'host');
+      if (host !== undefined && this.collectionByHost.has(host)) continue;
+      let key: string;
+      try {
+        key = collectionKeyOf(r).key;
+      } catch {
+        continue; // apply counts it as failed
+      }
+      if (this.collections.has(key) || wanted.has(key)) continue;
+      if (wanted.size >= maxCollections)
+        return { collectionIds: [...wanted].map(collectionIdOf), records: i };
+      wanted.add(key);
+    }
+    return { collectionIds: [...wanted].map(collectionIdOf), records: batch.length };
+  }
+
+  /** Brings collections loaded from the store into memory; ones already in memory are kept as they are. */
+  admit(part: InventoryPart): void {
+    const byId = new Map<string, CollectionState>();
+    for (const row of part.collections) {
+      if (this.collections.has(row.name)) continue;
+      const c = this.newCollection(copyCollectionRow(row));
+      this.collections.set(row.name, c);
+      byId.set(row.id, c);
+    }
+    const sorted = part.endpoints.filter((row) => byId.has(row.collectionId)).sort(compareEndpointRows);
+    for (const row of sorted) {
+      const c = byId.get(row.collectionId) as CollectionState;
+      this.registerEndpoint(newEndpointState(copyEndpointRow(row), c));
+    }
+    for (const row of part.parameters) {
+      const ep = this.endpointsById.get(row.endpointId);
+      if (ep === undefined || !byId.has(ep.row.collectionId)) continue;
+      const map = bucketsFor(ep, row.location, row.status)[row.in];
+      if (map.has(row.name)) continue;
+      const secretName = secretFor(row.in, row.name);
+      const copy = copyParameterRow(row);
+      map.set(row.name, {
+        row: copy,
+        lastValue: undefined,
+        seenExamples: [],
+        secretName,
+        mask: maskFlagOf(copy, secretName),
+        dirty: false,
+      });
+      ep.paramCount++;
+      this.grow(ep.collection, PARAMETER_BYTES);
+    }
+    for (const s of [...part.samples].sort((a, b) => a.seq - b.seq)) {
+      const ep = this.endpointsById.get(s.endpointId);
+      if (ep === undefined || !byId.has(ep.row.collectionId)) continue;
+      const sample = freezeSample(copySample(s));
+      ep.samples.push(sample);
+      this.grow(ep.collection, sampleBytes(sample));
+    }
+    for (const h of part.hourly) {
+      const ep = this.endpointsById.get(h.endpointId);
+      if (ep !== undefined && byId.has(ep.row.collectionId)) ep.hourly.set(h.hour, h.calls);
+    }
+  }
+
+  /**
+   * Drops least recently used collections until the working set is at most `targetBytes`. Only for state
+   * whose changes are committed: call it after the changes taken last are in the store (a no-op while any
+   * change is untaken). Only an engine that loads on demand evicts. Returns how many collections left.
+   */
+  evict(targetBytes: number): number {
+    if (!this.onDemand || this.residentBytes <= targetBytes || this.hasUntakenChanges()) return 0;
+    let evicted = 0;
+    const gone = new Set<CollectionState>();
+    for (const c of evictionOrder(this.collections.values())) {
+      if (this.residentBytes <= targetBytes) break;
+      if (c.lastUsed === this.tick) continue; // touched by the records just applied
+      this.collections.delete(c.row.name);
+      for (const ep of c.endpoints.values()) this.endpointsById.delete(ep.row.id);
+      this.residentBytes -= c.bytes;
+      gone.add(c);
+      evicted++;
+    }
+    if (evicted > 0) {
+      for (const [host, c] of this.collectionByHost) if (gone.has(c)) this.collectionByHost.delete(host);
+      for (const [key, c] of this.collectionByRecordKey)
+        if (gone.has(c)) this.collectionByRecordKey.delete(key);
+    }
+    return evicted;
+  }
+
+  private hasUntakenChanges(): boolean {
+    return (
+      this.dirtyCollections.length > 0 ||
+      this.dirtyEndpoints.length > 0 ||
+      this.dirtyParams.length > 0 ||
+      this.removedIds.length > 0
+    );
+  }
+
+  private grow(c: CollectionState, bytes: number): void {
+    c.bytes += bytes;
+    this.residentBytes += bytes;
+  }
+
   apply(batch: readonly LoggedRecord[]): void {
+    this.tick++;
     for (const logged of batch) {
       if (!(logged.seq > this.checkpointSeq)) continue;
       this.checkpointSeq = logged.seq;
@@ -179,8 +343,12 @@ export class InventoryEngine {
       removedEndpointIds: this.removedIds,
       filtered: this.filtered,
       processed: this.processed,
+      endpointsCreated: this.endpointsCreated,
+      overCap: this.overCap,
     };
     if (this.failed > 0) changes.failed = this.failed;
+    this.endpointsCreated = 0;
+    this.overCap = { calls: 0, values: 0, reached: [] };
     this.dirtyCollections = [];
     this.dirtyEndpoints = [];
     this.dirtyParams = [];
@@ -213,58 +381,26 @@ export class InventoryEngine {
 
   // ---- loading -------------------------------------------------------------------------------
 
-  private load(snap: InventorySnapshot): void {
-    this.checkpointSeq = snap.checkpoint;
-    const byId = new Map<string, CollectionState>();
-    for (const row of snap.collections) {
-      const c = this.newCollection(copyCollectionRow(row));
-      this.collections.set(row.name, c);
-      byId.set(row.id, c);
-    }
-    const sorted = [...snap.endpoints].sort(compareEndpointRows);
-    for (const row of sorted) {
-      const c = byId.get(row.collectionId);
-      if (c === undefined) continue;
-      this.registerEndpoint(newEndpointState(copyEndpointRow(row), c));
-    }
-    for (const row of snap.parameters) {
-      const ep = this.endpointsById.get(row.endpointId);
-      if (ep === undefined) continue;
-      const map = bucketsFor(ep, row.location, row.status)[row.in];
-      if (map.has(row.name)) continue;
-      const secretName = secretFor(row.in, row.name);
-      const copy = copyParameterRow(row);
-      map.set(row.name, {
-        row: copy,
-        lastValue: undefined,
-        seenExamples: [],
-        secretName,
-        mask: maskFlagOf(copy, secretName),
-        dirty: false,
-      });
-      ep.paramCount++;
-    }
-    for (const s of [...snap.samples].sort((a, b) => a.seq - b.seq)) {
-      this.endpointsById.get(s.endpointId)?.samples.push(freezeSample(copySample(s)));
-    }
-    for (const h of snap.hourly) this.endpointsById.get(h.endpointId)?.hourly.set(h.hour, h.calls);
-  }
-
   private newCollection(row: CollectionRow): CollectionState {
-    return {
+    const c: CollectionState = {
       row,
       endpoints: new Map(),
       stringTemplates: [],
       routeCache: new Map(),
       siblingGroups: new Map(),
       dirty: false,
+      bytes: 0,
+      lastUsed: this.tick,
     };
+    this.grow(c, COLLECTION_BYTES);
+    return c;
   }
 
   private registerEndpoint(ep: EndpointState): void {
     const c = ep.collection;
     c.endpoints.set(`${ep.row.method} ${ep.row.path}`, ep);
     this.endpointsById.set(ep.row.id, ep);
+    this.grow(c, ENDPOINT_BYTES);
     if (ep.segments === null) return;
     if (ep.segments.includes('STRING')) c.stringTemplates.push(ep);
     for (const key of siblingGroupKeys(ep)) {
@@ -287,6 +423,7 @@ export class InventoryEngine {
     for (const key of siblingGroupKeys(ep)) c.siblingGroups.get(key)?.delete(ep);
     c.routeCache.clear();
     this.removedIds.push(ep.row.id);
+    this.grow(c, -endpointBytes(ep));
   }
 
   // ---- applying ------------------------------------------------------------------------------
@@ -302,7 +439,7 @@ export class InventoryEngine {
   }
 
   private applyRecord(seq: number, r: TrafficRecord): void {
-    if (typeof r !== 'object' || r === null || typeof r.path !== 'string' || this.isFiltered(r)) {
+    if (!isInventoried(r) || this.isFiltered(r)) {
       this.filtered++;
       return;
     }
@@ -331,6 +468,8 @@ export class InventoryEngine {
       if (ep !== undefined) {
         if (collection.routeCache.size > 10_000) collection.routeCache.clear();
         collection.routeCache.set(key, ep);
+      } else if (this.atEndpointCap(collection)) {
+        return;
       } else {
         ep = this.createEndpoint(collection, method, templated.path, undefined, time);
         created = true;
@@ -384,15 +523,17 @@ export class InventoryEngine {
       for (const field of item.fields) {
         const path = graphqlEndpointPath(pathOnly, field);
         const key = `POST ${path}`;
-        const ep =
-          collection.endpoints.get(key) ??
-          this.createEndpoint(
+        let ep = collection.endpoints.get(key);
+        if (ep === undefined) {
+          if (this.atEndpointCap(collection)) continue;
+          ep = this.createEndpoint(
             collection,
             'POST',
             path,
             { operationType: field.operationType, field: field.field },
             this.curTime,
           );
+        }
         this.countCall(ep, seq, r, this.curTime);
         this.headers(ep, 'request', null, r.requestHeaders);
         this.query(ep, r.path);
@@ -457,6 +598,8 @@ export class InventoryEngine {
           tags: {},
           firstSeen: time,
           lastSeen: time,
+          callsOverEndpointCap: 0,
+          valuesOverParameterCap: 0,
         });
         this.collections.set(key, c);
         this.markCollection(c);
@@ -469,6 +612,7 @@ export class InventoryEngine {
         this.collectionByRecordKey.set(cacheKey, c);
       }
     }
+    c.lastUsed = this.tick;
     const row = c.row;
     if (time > row.lastSeen) {
       row.lastSeen = time;
@@ -505,6 +649,22 @@ export class InventoryEngine {
     }
   }
 
+  /** True (and counted) when a new endpoint would pass the collection's cap. */
+  private atEndpointCap(c: CollectionState): boolean {
+    if (c.endpoints.size < this.options.maxEndpointsPerCollection) return false;
+    this.countOverCap(c, 'endpoints');
+    return true;
+  }
+
+  private countOverCap(c: CollectionState, cap: 'endpoints' | 'parameters'): void {
+    const row = c.row;
+    const before = cap === 'endpoints' ? row.callsOverEndpointCap++ : row.valuesOverParameterCap++;
+    if (cap === 'endpoints') this.overCap.calls++;
+    else this.overCap.values++;
+    if (before === 0) this.overCap.reached.push({ collectionId: row.id, name: row.name, cap });
+    this.markCollection(c);
+  }
+
   private createEndpoint(
     c: CollectionState,
     method: string,
@@ -528,6 +688,7 @@ export class InventoryEngine {
     const ep = newEndpointState(row, c);
     this.registerEndpoint(ep);
     this.markEndpoint(ep);
+    this.endpointsCreated++;
     return ep;
   }
 
@@ -592,7 +753,11 @@ export class InventoryEngine {
       pathMask: null,
     };
     ep.samples.push(pending);
-    if (ep.samples.length > this.options.maxSamplesPerEndpoint) ep.samples.shift();
+    let bytes = sampleBytes(pending);
+    if (ep.samples.length > this.options.maxSamplesPerEndpoint) {
+      bytes -= sampleBytes(ep.samples.shift() as SampleRow | PendingSample);
+    }
+    this.grow(ep.collection, bytes);
     ep.samplesDirty = true;
     this.markEndpoint(ep);
     return pending;
@@ -688,6 +853,7 @@ export class InventoryEngine {
     const time = this.curTime;
     if (p === undefined) {
       if (ep.paramCount >= this.options.maxParametersPerEndpoint) {
+        this.countOverCap(ep.collection, 'parameters');
         return mustMask(name, value, location, this.curTextual);
       }
       p = {
@@ -717,6 +883,7 @@ export class InventoryEngine {
       }
       map.set(name, p);
       ep.paramCount++;
+      this.grow(ep.collection, PARAMETER_BYTES);
     }
     const row = p.row;
     row.count++;
@@ -766,6 +933,7 @@ export class InventoryEngine {
       const first = [...found.members].reduce((a, b) => (a.row.firstSeen <= b.row.firstSeen ? a : b));
       target = this.createEndpoint(c, ep.row.method, found.templatePath, undefined, first.row.firstSeen);
     }
+    const targetBytes = endpointBytes(target);
     for (const member of found.members) {
       if (member === target) continue;
       const touched = foldEndpoint(
@@ -785,6 +953,7 @@ export class InventoryEngine {
     }
     target.samplesDirty = true;
     this.markEndpoint(target);
+    this.grow(c, endpointBytes(target) - targetBytes);
   }
 }
 
@@ -793,6 +962,18 @@ function compareEndpointRows(
   b: { firstSeen: number; id: string },
 ): number {
   return a.firstSeen - b.firstSeen || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** A record the engine can place at all (anything else is counted as filtered). */
+function isInventoried(r: TrafficRecord): boolean {
+  return typeof r === 'object' && r !== null && typeof r.path === 'string';
+}
+
+/** What `working-set.ts` estimates one endpoint holds, its parameters and samples included. */
+function endpointBytes(ep: EndpointState): number {
+  let bytes = ENDPOINT_BYTES + ep.paramCount * PARAMETER_BYTES;
+  for (const s of ep.samples) bytes += sampleBytes(s);
+  return bytes;
 }
 
 /** Cookie values and secret-named parameters are secrets whatever their value. */
