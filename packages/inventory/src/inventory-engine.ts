@@ -292,10 +292,12 @@ export class InventoryEngine {
     this.residentBytes += bytes;
   }
 
-  apply(batch: readonly LoggedRecord[]): void {
+  /** Applies records in log order; `beforeEach` is told each seq first (so a supervisor knows where it died). */
+  apply(batch: readonly LoggedRecord[], beforeEach?: (seq: number) => void): void {
     this.tick++;
     for (const logged of batch) {
       if (!(logged.seq > this.checkpointSeq)) continue;
+      beforeEach?.(logged.seq);
       this.checkpointSeq = logged.seq;
       try {
         this.applyRecord(logged.seq, logged.record);
@@ -304,6 +306,11 @@ export class InventoryEngine {
         this.failed++;
       }
     }
+  }
+
+  /** Moves the checkpoint past a record without applying it (a record set aside). */
+  passOver(seq: number): void {
+    if (seq > this.checkpointSeq) this.checkpointSeq = seq;
   }
 
   takeChanges(): InventoryChanges {

@@ -7,11 +7,19 @@ import { GroupCommitter } from './ingest/group-commit.js';
 import { ingestRoutes } from './ingest/ingest-route.js';
 import { ServerMetrics } from './metrics.js';
 import { queryRoutes } from './query/query-routes.js';
-import { SqliteInventoryQueries } from './sqlite/sqlite-inventory-queries.js';
-import { SqliteTrafficLog } from './sqlite/sqlite-traffic-log.js';
+import { sqliteStorage } from './sqlite/sqlite-storage.js';
+import type { StorageWiring } from './storage.js';
 import { type InventoryWorkerHandle, startInventoryWorker } from './worker/inventory-worker.js';
 
 export type StartServerOptions = Partial<ServerConfig>;
+
+/** What the server is built from, beyond its configuration. */
+export interface ServerParts {
+  /** Traffic log, inventory store and queries; SQLite files under the data directory by default. */
+  storage?: StorageWiring;
+  /** Fault injection for tests: the engine thread exits as it is about to apply this seq. */
+  engineExitAtSeq?: number;
+}
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:9091` (the bound port when 0 was asked). */
@@ -26,11 +34,16 @@ export interface RunningServer {
 }
 
 /** Starts ingestion, the inventory worker and the query API in this process. */
-export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  options: StartServerOptions = {},
+  parts: ServerParts = {},
+): Promise<RunningServer> {
   const config = completeConfig(options);
   const metrics = new ServerMetrics();
-  const log = await SqliteTrafficLog.open(config.dataDir, config.sync);
-  const queries = await SqliteInventoryQueries.open(config.dataDir, config.sync);
+  const storage = parts.storage ?? sqliteStorage;
+  const settings = { dataDir: config.dataDir, sync: config.sync };
+  const log = await storage.factories.trafficLog(settings);
+  const queries = await storage.factories.inventoryQueries(settings);
   metrics.headSeq = await log.headSeq();
 
   const app = Fastify({
@@ -46,10 +59,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   try {
     worker = await startInventoryWorker({
       mode: config.workerMode,
+      storage,
       dataDir: config.dataDir,
       sync: config.sync,
       retentionMs: config.retentionHours * 3_600_000,
       heapMb: config.engineHeapMb,
+      workingSetBytes: config.engineWorkingSetMb * 1024 * 1024,
+      maxEndpointsPerCollection: config.maxEndpointsPerCollection,
+      maxParametersPerEndpoint: config.maxParametersPerEndpoint,
+      ...(parts.engineExitAtSeq === undefined ? {} : { exitAtSeq: parts.engineExitAtSeq }),
       onProgress: (progress) => {
         // A restarted engine thread counts from zero again; keep the process-wide counters monotonic.
         if (progress.processed < threadCounts.processed) {
@@ -62,6 +80,26 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         metrics.processed = threadBase.processed + progress.processed;
         metrics.filtered = threadBase.filtered + progress.filtered;
         metrics.endpoints = progress.endpoints;
+        metrics.isolated = progress.isolated;
+        metrics.callsOverEndpointCap = progress.callsOverEndpointCap;
+        metrics.valuesOverParameterCap = progress.valuesOverParameterCap;
+        metrics.workingSetBytes = progress.workingSetBytes;
+        metrics.residentCollections = progress.residentCollections;
+      },
+      onEvent: (event) => {
+        if (event.type === 'isolated') {
+          app.log.error(
+            { seq: event.seq, reason: event.reason },
+            'inventory record set aside: it killed the engine on every attempt (kept in isolated_records)',
+          );
+        } else {
+          app.log.warn(
+            { collection: event.name, collectionId: event.collectionId, cap: event.cap },
+            event.cap === 'endpoints'
+              ? 'collection reached its endpoint cap: calls to further endpoints are counted, not stored'
+              : 'an endpoint of this collection reached its parameter cap: further parameters are counted, not stored',
+          );
+        }
       },
       onError: (message) => {
         metrics.workerErrors += 1;

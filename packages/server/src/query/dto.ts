@@ -1,5 +1,5 @@
 import type { EndpointRow, HourlyCountRow, ParameterRow, SampleRow } from '@tapline/inventory';
-import type { CollectionListing } from '../ports.js';
+import type { CollectionListing } from './inventory-queries.js';
 
 /** Epoch seconds → ISO 8601. */
 export const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();

@@ -8,8 +8,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { ServerErrorCode } from '../errors.js';
 import { HttpError } from '../http-error.js';
-import type { EndpointFilter, InventoryQueries } from '../ports.js';
 import { collectionDto, endpointDto, hourlyDto, parameterDto, sampleDto } from './dto.js';
+import type { EndpointFilter, InventoryQueries } from './inventory-queries.js';
 
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
