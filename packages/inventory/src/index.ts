@@ -4,6 +4,7 @@ export * from './detect-auth.js';
 export * from './errors.js';
 export * from './flatten.js';
 export * from './graphql-operations.js';
+export * from './ids.js';
 export * from './inventory-engine.js';
 export * from './inventory-types.js';
 export * from './masking.js';

@@ -15,16 +15,6 @@ export { ServerError, ServerErrorCode } from './errors.js';
 export type { TrafficLog } from './log/traffic-log.js';
 export { ServerMetrics } from './metrics.js';
 export type {
-  CollectionDto,
-  CollectionsResponse,
-  EndpointDetailResponse,
-  EndpointDto,
-  EndpointsResponse,
-  HourlyDto,
-  ParameterDto,
-  SampleDto,
-} from './query/dto.js';
-export type {
   CollectionListing,
   EndpointDetail,
   EndpointFilter,

@@ -60,7 +60,9 @@ describe('a record that kills the engine thread is isolated, processing continue
     expect(errors.filter((e) => e.startsWith('inventory worker died'))).toHaveLength(2);
 
     const db = new Database(join(temp.dir, 'inventory.db'), { readonly: true });
-    cleanups.push(() => db.close());
+    cleanups.push(() => {
+      db.close();
+    });
     const rows = db.prepare('SELECT seq, record FROM isolated_records').all() as {
       seq: number;
       record: string;

@@ -64,6 +64,10 @@ const PRUNE_EVERY_MS = 5_000;
 const PRUNE_CHUNK = 5_000;
 const RETRY_AFTER_ERROR_MS = 1_000;
 const MAX_LOADS_PER_STEP = 1_000;
+/** Records applied per step at most: the budget is checked between steps, so this bounds the overshoot. */
+const MAX_RECORDS_PER_STEP = 500;
+/** What a collection not yet measured is assumed to hold when sizing a step's loads. */
+const ASSUMED_COLLECTION_BYTES = 64 * 1024;
 /** After a commit, evict down to this share of the budget, so the next records have room to load. */
 const EVICT_TO_SHARE = 0.75;
 
@@ -123,11 +127,25 @@ export async function runInventoryLoop(options: InventoryLoopOptions): Promise<v
     options.onProgress({ ...progress });
   };
 
-  /** Applies records in steps that each load at most `maxLoads` collections, within the budget. */
+  /**
+   * How many collections the next step may load: what the room left in the budget holds at the size of
+   * the collections in memory (at least one, so a record is never stuck).
+   */
+  const loadsForNextStep = () => {
+    const average =
+      engine.residentCollections === 0
+        ? ASSUMED_COLLECTION_BYTES
+        : Math.max(ASSUMED_COLLECTION_BYTES, engine.workingSetBytes / engine.residentCollections);
+    const room = Math.max(0, options.workingSetBytes - engine.workingSetBytes);
+    return Math.max(1, Math.min(maxLoads, Math.floor(room / average)));
+  };
+
+  /** Applies records in steps that load what fits in the budget; commits and evicts when it is full. */
   const applyRecords = async (records: readonly LoggedRecord[]) => {
     let rest = records;
     while (rest.length > 0) {
-      const plan = engine.planLoads(rest, maxLoads);
+      const head = rest.length > MAX_RECORDS_PER_STEP ? rest.slice(0, MAX_RECORDS_PER_STEP) : rest;
+      const plan = engine.planLoads(head, loadsForNextStep());
       const step = plan.records === rest.length ? rest : rest.slice(0, plan.records);
       if (plan.collectionIds.length > 0) {
         position.set(Stage.Loading, (step[0] as LoggedRecord).seq, (step.at(-1) as LoggedRecord).seq);
