@@ -1,4 +1,3 @@
-export * from './errors.js';
 export * from './header-lookup.js';
 export * from './http-status.js';
 export * from './query-api.js';

@@ -1,7 +1,6 @@
 export * from './classify-value.js';
 export * from './collection-key.js';
 export * from './detect-auth.js';
-export * from './errors.js';
 export * from './flatten.js';
 export * from './graphql-operations.js';
 export * from './ids.js';
