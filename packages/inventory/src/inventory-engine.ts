@@ -1,6 +1,7 @@
 import type { TrafficRecord } from '@tapline/contracts';
 import { classifyValue, isSecretName } from './classify-value.js';
 import { collectionKeyOf } from './collection-key.js';
+import { decodeOrKeep } from './decode-or-keep.js';
 import { detectAuthTypes } from './detect-auth.js';
 import {
   addUnique,
@@ -17,19 +18,11 @@ import {
   maskFlagOf,
   mergeAuthTypes,
   newEndpointState,
-  type ParamBuckets,
   type ParamState,
   type PendingBody,
   type PendingSample,
 } from './endpoint-state.js';
-import {
-  flattenJson,
-  type LeafVisitor,
-  parseCookies,
-  parseJsonBody,
-  parseUrlEncoded,
-  queryString,
-} from './flatten.js';
+import { flattenJson, parseCookies, parseJsonBody, parseUrlEncoded, queryString } from './flatten.js';
 import {
   type GraphqlField,
   type GraphqlRequestItem,
@@ -52,7 +45,8 @@ import type {
   ParameterLocation,
   SampleRow,
 } from './inventory-types.js';
-import { MASK, type MaskDecision, maskBody, maskHeaders, maskPath, mustMask } from './masking.js';
+import { MASK, MASK_BITS, maskedSample, mustMask } from './masking.js';
+import { RecordContext, type TouchParameter } from './record-context.js';
 import { foldEndpoint, siblingCandidates, siblingGroupKeys } from './sibling-merge.js';
 import { isPathToken, pathWithoutQuery, templatePath } from './template-path.js';
 import {
@@ -113,29 +107,8 @@ export class InventoryEngine {
   private residentBytes = 0;
   private tick = 0;
 
-  // The record being applied, read by the leaf visitors (saves a closure per record).
-  private curEndpoint: EndpointState | null = null;
-  private curLocation: ParameterLocation = 'request';
-  private curStatus: number | null = null;
-  private curIn: ParameterIn = 'body';
-  private curTextual = false;
-  private curTime = 0;
-  private curBuckets: ParamBuckets | null = null;
-  private readonly visitLeaf: LeafVisitor = (name, value) => this.touch(name, value);
-  /** For values shared by several endpoints (GraphQL): count them, never mask the shared parse in place. */
-  private readonly visitLeafReadOnly: LeafVisitor = (name, value) => {
-    this.touch(name, value);
-    return false;
-  };
-  private pairIndex = 0;
-  private pairMask = 0;
-  /** Query pairs: remembers which positions were masked (see PendingSample). */
-  private readonly visitPair: LeafVisitor = (name, value) => {
-    const i = this.pairIndex++;
-    const mask = this.touch(canonicalName(name), value);
-    if (mask && i < 31) this.pairMask |= 1 << i;
-    return mask;
-  };
+  private readonly touchParameter: TouchParameter = (context, name, value) =>
+    this.touch(context, name, value);
 
   constructor(options: InventoryOptions = {}, snapshot?: InventorySnapshot) {
     this.options = Object.freeze({
@@ -452,7 +425,6 @@ export class InventoryEngine {
     }
     this.processed++;
     const time = Number.isFinite(r.time) ? Math.floor(r.time) : 0;
-    this.curTime = time;
     const collection = this.collectionFor(r, time);
     const method = typeof r.method === 'string' && r.method.length > 0 ? r.method.toUpperCase() : 'GET';
     const pathOnly = pathWithoutQuery(r.path);
@@ -462,7 +434,7 @@ export class InventoryEngine {
       parsedRequest = parseJsonBody(requestBody);
       const items = parsedRequest === undefined ? null : parseGraphqlOperations(parsedRequest);
       if (items !== null) {
-        this.applyGraphql(seq, r, collection, pathOnly, items);
+        this.applyGraphql(seq, r, time, collection, pathOnly, items);
         return;
       }
     }
@@ -483,43 +455,52 @@ export class InventoryEngine {
       }
     }
     const sample = this.countCall(ep, seq, r, time);
-    sample.requestHeaderMask = this.headers(ep, 'request', null, r.requestHeaders);
-    sample.queryMask = this.query(ep, r.path);
+    const context = new RecordContext(ep, time, this.touchParameter);
+    sample.requestHeaderMask = this.headers(context, 'request', null, r.requestHeaders);
+    sample.queryMask = this.query(context, r.path);
     // Path parameters: the raw values at the endpoint's template positions.
-    this.setContext(ep, 'request', null, 'path', true);
+    context.at('request', null, 'path', true);
     let pathMask = 0;
     for (let k = 0; k < ep.tokenPositions.length; k++) {
       const i = ep.tokenPositions[k] as number;
       const raw = templated.rawSegments[i];
-      if (raw !== undefined && this.touch(ep.pathParamNames[k] as string, decodeSegment(raw)) && i < 31) {
+      const name = ep.pathParamNames[k] as string;
+      if (raw !== undefined && this.touch(context, name, decodeOrKeep(raw)) && i < MASK_BITS) {
         pathMask |= 1 << i;
       }
     }
     // Static segments are names, but an SSN or phone number does not template: check the suspicious ones.
     const raws = templated.rawSegments;
-    for (let i = 0; i < raws.length && i < 31; i++) {
+    for (let i = 0; i < raws.length && i < MASK_BITS; i++) {
       const raw = raws[i] as string;
       if (
         (pathMask & (1 << i)) === 0 &&
         SUSPICIOUS_SEGMENT_RE.test(raw) &&
         !isPathToken(ep.segments?.[i] ?? '')
       ) {
-        if (mustMask('', decodeSegment(raw), 'request', true)) pathMask |= 1 << i;
+        if (mustMask('', decodeOrKeep(raw), 'request', true)) pathMask |= 1 << i;
       }
     }
     sample.pathMask = pathMask;
-    sample.requestBody = this.body(requestBody, headerValue(r.requestHeaders, 'content-type'), parsedRequest);
-    sample.responseHeaderMask = this.headers(ep, 'response', r.statusCode, r.responseHeaders);
-    this.setContext(ep, 'response', r.statusCode, 'body', false);
+    const requestType = headerValue(r.requestHeaders, 'content-type');
+    sample.requestBody = this.body(
+      context.at('request', null, 'body', false),
+      requestBody,
+      requestType,
+      parsedRequest,
+    );
+    sample.responseHeaderMask = this.headers(context, 'response', r.statusCode, r.responseHeaders);
     const responseBody = typeof r.responsePayload === 'string' ? r.responsePayload : '';
-    sample.responseBody = this.body(responseBody, headerValue(r.responseHeaders, 'content-type'), undefined);
-    this.curEndpoint = null;
+    const responseType = headerValue(r.responseHeaders, 'content-type');
+    context.at('response', r.statusCode, 'body', false);
+    sample.responseBody = this.body(context, responseBody, responseType, undefined);
     if (created) this.maybeMergeSiblings(ep);
   }
 
   private applyGraphql(
     seq: number,
     r: TrafficRecord,
+    time: number,
     collection: CollectionState,
     pathOnly: string,
     items: GraphqlRequestItem[],
@@ -538,50 +519,59 @@ export class InventoryEngine {
             'POST',
             path,
             { operationType: field.operationType, field: field.field },
-            this.curTime,
+            time,
           );
         }
-        this.countCall(ep, seq, r, this.curTime);
-        this.headers(ep, 'request', null, r.requestHeaders);
-        this.query(ep, r.path);
-        this.graphqlRequestParams(ep, item, field);
-        this.headers(ep, 'response', r.statusCode, r.responseHeaders);
-        this.setContext(ep, 'response', r.statusCode, 'body', false);
-        this.graphqlResponseParams(item, field, response);
-        this.curEndpoint = null;
+        this.countCall(ep, seq, r, time);
+        const context = new RecordContext(ep, time, this.touchParameter);
+        this.headers(context, 'request', null, r.requestHeaders);
+        this.query(context, r.path);
+        this.graphqlRequestParams(context.at('request', null, 'body', false), item, field);
+        this.headers(context, 'response', r.statusCode, r.responseHeaders);
+        this.graphqlResponseParams(
+          context.at('response', r.statusCode, 'body', false),
+          item,
+          field,
+          response,
+        );
       }
     }
   }
 
-  private graphqlRequestParams(ep: EndpointState, item: GraphqlRequestItem, field: GraphqlField): void {
-    this.setContext(ep, 'request', null, 'body', false);
-    if (item.operationName !== null && !item.appSync) this.touch('operationName', item.operationName);
+  private graphqlRequestParams(context: RecordContext, item: GraphqlRequestItem, field: GraphqlField): void {
+    if (item.operationName !== null && !item.appSync)
+      this.touch(context, 'operationName', item.operationName);
     const vars = item.variables;
     if (vars !== null) {
-      if (field.variableNames === null) flattenJson(vars, this.visitLeafReadOnly, 'variables');
+      if (field.variableNames === null) flattenJson(vars, context.visitLeafReadOnly, 'variables');
       else
         for (const name of field.variableNames)
-          if (name in vars) flattenJson(vars[name], this.visitLeafReadOnly, `variables#${name}`);
+          if (name in vars) flattenJson(vars[name], context.visitLeafReadOnly, `variables#${name}`);
     }
     for (const arg in field.literalArguments)
-      flattenJson(field.literalArguments[arg], this.visitLeafReadOnly, `arguments#${arg}`);
+      flattenJson(field.literalArguments[arg], context.visitLeafReadOnly, `arguments#${arg}`);
     // The selection set: what the client asked for, one parameter per selected field path.
     const prefix = `query#${field.field}`;
-    for (const sel of field.selections) this.touch(`${prefix}#${sel}`, undefined);
+    for (const sel of field.selections) this.touch(context, `${prefix}#${sel}`, undefined);
   }
 
-  private graphqlResponseParams(item: GraphqlRequestItem, field: GraphqlField, response: unknown): void {
+  private graphqlResponseParams(
+    context: RecordContext,
+    item: GraphqlRequestItem,
+    field: GraphqlField,
+    response: unknown,
+  ): void {
     if (typeof response !== 'object' || response === null) return;
     const body = response as Record<string, unknown>;
     const data = body.data;
     const prefix = `data#${field.field}`;
     if (typeof data === 'object' && data !== null && field.responseKey in data) {
-      flattenJson((data as Record<string, unknown>)[field.responseKey], this.visitLeafReadOnly, prefix);
+      flattenJson((data as Record<string, unknown>)[field.responseKey], context.visitLeafReadOnly, prefix);
     } else if (item.appSync && data === undefined && body.errors === undefined) {
       // An AppSync resolver returns the field's value itself.
-      flattenJson(response, this.visitLeafReadOnly, prefix);
+      flattenJson(response, context.visitLeafReadOnly, prefix);
     }
-    if (body.errors !== undefined) flattenJson(body.errors, this.visitLeafReadOnly, 'errors');
+    if (body.errors !== undefined) flattenJson(body.errors, context.visitLeafReadOnly, 'errors');
   }
 
   private collectionFor(r: TrafficRecord, time: number): CollectionState {
@@ -770,41 +760,26 @@ export class InventoryEngine {
     return pending;
   }
 
-  private setContext(
-    ep: EndpointState,
-    location: ParameterLocation,
-    status: number | null,
-    where: ParameterIn,
-    textual: boolean,
-  ): void {
-    this.curEndpoint = ep;
-    this.curLocation = location;
-    this.curStatus = status;
-    this.curIn = where;
-    this.curTextual = textual;
-    this.curBuckets = bucketsFor(ep, location, status);
-  }
-
   /** Query parameters; returns the mask bits of the pairs (see PendingSample). */
-  private query(ep: EndpointState, path: string): number {
+  private query(context: RecordContext, path: string): number {
     const q = queryString(path);
     if (q.length === 0) return 0;
-    this.setContext(ep, 'request', null, 'query', true);
-    this.pairIndex = 0;
-    this.pairMask = 0;
-    parseUrlEncoded(q, this.visitPair);
-    return this.pairMask;
+    context.at('request', null, 'query', true);
+    context.pairIndex = 0;
+    context.pairMask = 0;
+    parseUrlEncoded(q, context.visitPair);
+    return context.pairMask;
   }
 
   /** Header (and request cookie) parameters; returns the mask bits of the headers. */
   private headers(
-    ep: EndpointState,
+    context: RecordContext,
     location: ParameterLocation,
     status: number | null,
     headers: Record<string, string> | undefined,
   ): number {
     if (typeof headers !== 'object' || headers === null) return 0;
-    this.setContext(ep, location, status, 'header', true);
+    context.at(location, status, 'header', true);
     let cookie: string | undefined;
     let n = 0;
     let maskBits = 0;
@@ -814,12 +789,12 @@ export class InventoryEngine {
       if (typeof value !== 'string') continue;
       const lower = lowerCaseName(name);
       if (lower === 'cookie' && location === 'request') cookie = value;
-      if (this.touch(lower, value) && n <= 31) maskBits |= 1 << (n - 1);
+      if (this.touch(context, lower, value) && n <= MASK_BITS) maskBits |= 1 << (n - 1);
     }
     if (cookie !== undefined) {
-      this.curIn = 'cookie';
-      parseCookies(cookie, this.visitLeaf);
-      this.curIn = 'header';
+      context.where = 'cookie';
+      parseCookies(cookie, context.visitLeaf);
+      context.where = 'header';
     }
     return maskBits;
   }
@@ -828,20 +803,24 @@ export class InventoryEngine {
    * Body parameters for the current endpoint/location: JSON flattened (and masked in place for the sample
    * when every leaf was visited), form bodies by field.
    */
-  private body(text: string, contentType: string | undefined, parsed: unknown): PendingBody {
-    if (text.length === 0 || this.curEndpoint === null) return null;
-    this.curIn = 'body';
+  private body(
+    context: RecordContext,
+    text: string,
+    contentType: string | undefined,
+    parsed: unknown,
+  ): PendingBody {
+    if (text.length === 0) return null;
     const json = parsed !== undefined ? parsed : parseJsonBody(text);
     if (json !== undefined) {
-      this.curTextual = false;
-      const walked = flattenJson(json, this.visitLeaf);
+      context.textual = false;
+      const walked = flattenJson(json, context.visitLeaf);
       if (!walked.complete) return null;
       // Serialised when taken: most records leave their endpoint's last N before that.
       return walked.masked ? { json } : 'as-is';
     }
     if (contentType?.toLowerCase().includes('application/x-www-form-urlencoded')) {
-      this.curTextual = true;
-      parseUrlEncoded(text, this.visitLeaf);
+      context.textual = true;
+      parseUrlEncoded(text, context.visitLeaf);
     }
     return null;
   }
@@ -850,25 +829,24 @@ export class InventoryEngine {
    * Counts one observed value of a parameter of the current endpoint; classifies it when it changed.
    * Returns whether the value is to be masked in samples.
    */
-  private touch(name: string, value: unknown): boolean {
-    const ep = this.curEndpoint;
-    if (ep === null) return false;
-    const location = this.curLocation;
-    const where = this.curIn;
-    const map = (this.curBuckets as ParamBuckets)[where];
+  private touch(context: RecordContext, name: string, value: unknown): boolean {
+    const ep = context.endpoint;
+    const location = context.location;
+    const where = context.where;
+    const map = context.buckets[where];
     let p = map.get(name);
-    const time = this.curTime;
+    const time = context.time;
     if (p === undefined) {
       if (ep.paramCount >= this.options.maxParametersPerEndpoint) {
         this.countOverCap(ep.collection, 'parameters');
-        return mustMask(name, value, location, this.curTextual);
+        return mustMask(name, value, location, context.textual);
       }
       p = {
         row: {
-          id: parameterIdOf(ep.row.id, location, this.curStatus, where, name),
+          id: parameterIdOf(ep.row.id, location, context.status, where, name),
           endpointId: ep.row.id,
           location,
-          status: this.curStatus,
+          status: context.status,
           in: where,
           name,
           types: [],
@@ -898,7 +876,7 @@ export class InventoryEngine {
     if (time < row.firstSeen) row.firstSeen = time;
     if (value !== p.lastValue) {
       p.lastValue = value;
-      const c = classifyValue(value, location, this.curTextual);
+      const c = classifyValue(value, location, context.textual);
       if (!row.types.includes(c.type)) row.types.push(c.type);
       if (c.sensitive !== null || c.type === 'JWT') p.mask = true;
       if (c.sensitive !== null && !row.sensitive.includes(c.sensitive)) {
@@ -1004,85 +982,7 @@ function lowerCaseName(name: string): string {
   return lower;
 }
 
-/** One shared string per query parameter name (sliced fresh from every path), for the same reason. */
-const canonicalNames = new Map<string, string>();
-function canonicalName(name: string): string {
-  const known = canonicalNames.get(name);
-  if (known !== undefined) return known;
-  if (canonicalNames.size >= 10_000) canonicalNames.clear();
-  canonicalNames.set(name, name);
-  return name;
-}
-
 function exampleOf(value: unknown): string {
   const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return s.length > MAX_EXAMPLE_LENGTH ? `${s.slice(0, MAX_EXAMPLE_LENGTH)}…` : s;
-}
-
-function decodeSegment(raw: string): string {
-  if (!raw.includes('%')) return raw;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
-function bitDecision(bits: number | null, location: ParameterLocation): MaskDecision | undefined {
-  if (bits === null) return undefined;
-  return (name, value, index) =>
-    index < 31 ? (bits & (1 << index)) !== 0 : mustMask(name, value, location, true);
-}
-
-function sampleBody(
-  text: string | undefined,
-  pending: PendingBody,
-  contentType: string | undefined,
-  location: ParameterLocation,
-): string {
-  const body = typeof text === 'string' ? text : '';
-  if (pending === 'as-is') return body;
-  if (pending !== null) return JSON.stringify(pending.json);
-  return maskBody(body, contentType, location);
-}
-
-/**
- * A sample with secrets masked: authorization, cookies, API keys and sensitive values. Uses the masking
- * decided while the record was applied when there is one, else classifies values now.
- */
-export function maskedSample(endpointId: string, s: PendingSample): SampleRow {
-  const r = s.record;
-  const requestHeaders = r.requestHeaders ?? {};
-  const responseHeaders = r.responseHeaders ?? {};
-  return {
-    endpointId,
-    seq: s.seq,
-    time: Number.isFinite(r.time) ? Math.floor(r.time) : 0,
-    request: {
-      method: typeof r.method === 'string' ? r.method.toUpperCase() : 'GET',
-      path: maskPath(
-        typeof r.path === 'string' ? r.path : '/',
-        bitDecision(s.queryMask, 'request'),
-        s.pathMask,
-      ),
-      headers: maskHeaders(requestHeaders, 'request', bitDecision(s.requestHeaderMask, 'request')),
-      body: sampleBody(
-        r.requestPayload,
-        s.requestBody,
-        headerValue(requestHeaders, 'content-type'),
-        'request',
-      ),
-      ip: typeof r.ip === 'string' ? r.ip : '',
-    },
-    response: {
-      statusCode: r.statusCode,
-      headers: maskHeaders(responseHeaders, 'response', bitDecision(s.responseHeaderMask, 'response')),
-      body: sampleBody(
-        r.responsePayload,
-        s.responseBody,
-        headerValue(responseHeaders, 'content-type'),
-        'response',
-      ),
-    },
-  };
 }
