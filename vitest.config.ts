@@ -6,7 +6,11 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 export default defineConfig({
   resolve: {
     // Tests run against each package's TypeScript source, so no build is needed between edits.
-    alias: [{ find: /^@tapline\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` }],
+    alias: [
+      // The contract suites import vitest, so they are a subpath of testkit of their own.
+      { find: /^@tapline\/testkit\/contracts$/, replacement: `${packagesDir}testkit/src/contracts/index.ts` },
+      { find: /^@tapline\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts'],
