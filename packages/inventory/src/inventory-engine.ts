@@ -46,8 +46,10 @@ import type {
   SampleRow,
 } from './inventory-types.js';
 import { MASK, MASK_BITS, maskedSample, mustMask } from './masking.js';
+import { exampleOf, lowerCaseName } from './parameter-values.js';
 import { RecordContext, type TouchParameter } from './record-context.js';
 import { foldEndpoint, siblingCandidates, siblingGroupKeys } from './sibling-merge.js';
+import { matchStringTemplate } from './string-template-match.js';
 import { isPathToken, pathWithoutQuery, templatePath } from './template-path.js';
 import {
   COLLECTION_BYTES,
@@ -58,7 +60,6 @@ import {
 } from './working-set.js';
 
 const MAX_EXAMPLES = 3;
-const MAX_EXAMPLE_LENGTH = 200;
 const GRAPHQL_PATH_RE = /graphql/i;
 const SUSPICIOUS_SEGMENT_RE = /\d{3}|[@+]|eyJ/;
 
@@ -443,7 +444,7 @@ export class InventoryEngine {
     let ep = collection.endpoints.get(key) ?? collection.routeCache.get(key);
     let created = false;
     if (ep === undefined) {
-      ep = this.matchStringTemplate(collection, method, templated.segments);
+      ep = matchStringTemplate(collection, method, templated.segments);
       if (ep !== undefined) {
         if (collection.routeCache.size > 10_000) collection.routeCache.clear();
         collection.routeCache.set(key, ep);
@@ -689,41 +690,6 @@ export class InventoryEngine {
     return ep;
   }
 
-  private matchStringTemplate(
-    c: CollectionState,
-    method: string,
-    segments: string[],
-  ): EndpointState | undefined {
-    let best: EndpointState | undefined;
-    let bestStrings = Number.POSITIVE_INFINITY;
-    for (const ep of c.stringTemplates) {
-      const tpl = ep.segments;
-      if (tpl === null || ep.row.method !== method || tpl.length !== segments.length) continue;
-      let strings = 0;
-      let ok = true;
-      for (let i = 0; i < tpl.length; i++) {
-        const t = tpl[i] as string;
-        const s = segments[i] as string;
-        if (t === s) continue;
-        if (t === 'STRING' && s.length > 0 && !isPathToken(s)) {
-          strings++;
-          continue;
-        }
-        ok = false;
-        break;
-      }
-      // Fewest STRING positions wins; ties go to the smaller id, so the choice does not depend on load order.
-      if (
-        ok &&
-        (strings < bestStrings || (strings === bestStrings && best !== undefined && ep.row.id < best.row.id))
-      ) {
-        best = ep;
-        bestStrings = strings;
-      }
-    }
-    return best;
-  }
-
   private countCall(ep: EndpointState, seq: number, r: TrafficRecord, time: number): PendingSample {
     const row = ep.row;
     row.calls++;
@@ -964,25 +930,4 @@ function endpointBytes(ep: EndpointState): number {
 /** Cookie values and secret-named parameters are secrets whatever their value. */
 function secretFor(where: ParameterIn, name: string): boolean {
   return where === 'cookie' || isSecretName(name);
-}
-
-/**
- * Lower-cased header names, memoised: the same few names recur in every record, and the cached string
- * keeps its hash and is the very key of the parameter map, so the look-up that follows is a pointer match
- * (a fresh string would be hashed and compared character by character against a key far out of cache).
- */
-const lowerNames = new Map<string, string>();
-function lowerCaseName(name: string): string {
-  let lower = lowerNames.get(name);
-  if (lower === undefined) {
-    lower = name.toLowerCase();
-    if (lowerNames.size >= 10_000) lowerNames.clear();
-    lowerNames.set(name, lower);
-  }
-  return lower;
-}
-
-function exampleOf(value: unknown): string {
-  const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  return s.length > MAX_EXAMPLE_LENGTH ? `${s.slice(0, MAX_EXAMPLE_LENGTH)}…` : s;
 }
