@@ -1,6 +1,8 @@
 /**
  * Dashboard figure: time from navigation to the first endpoint row visible, for a collection with
- * 10,000 endpoints, against a 10-endpoint collection in the same run (baseline).
+ * 100,000 endpoints (BENCH_BIG), against a 10-endpoint collection in the same run (baseline). One
+ * collection that large is beyond the default endpoint cap (2,000) and the engine holds a collection
+ * whole in its working set, so this run raises the cap, the working set and the engine heap for it.
  *
  *   npx tsx bench/dashboard/run.ts
  *
@@ -20,7 +22,7 @@ import { type CollectionDto, ingest, waitForCollection } from '../../packages/da
 
 const TARGET_MS = 1000;
 const LOADS = 5;
-const BIG = 10_000;
+const BIG = Number(process.env.BENCH_BIG ?? 100_000);
 const SMALL = 10;
 const BIG_HOST = 'big.bench.example.com';
 const SMALL_HOST = 'small.bench.example.com';
@@ -76,6 +78,9 @@ const server = await startServer({
   logLevel: 'silent',
   sync: 'normal',
   dashboardDir,
+  maxEndpointsPerCollection: BIG + SMALL,
+  engineHeapMb: 4096,
+  engineWorkingSetMb: 2048,
 });
 let browser: Browser | undefined;
 try {
@@ -85,7 +90,7 @@ try {
     [...manyEndpointsTraffic(BIG_HOST, BIG), ...manyEndpointsTraffic(SMALL_HOST, SMALL)],
     1000,
   );
-  const big: CollectionDto = await waitForCollection(server.url, BIG_HOST, BIG, 300_000);
+  const big: CollectionDto = await waitForCollection(server.url, BIG_HOST, BIG, 1_800_000);
   const small: CollectionDto = await waitForCollection(server.url, SMALL_HOST, SMALL, 60_000);
   if (big.endpoints !== BIG)
     throw new Error(`expected ${BIG} endpoints, the inventory shows ${big.endpoints}`);
@@ -108,7 +113,9 @@ try {
   console.log(
     `  ${BIG.toLocaleString('en-US')} endpoints:          ${bigMedian.toFixed(0)} ms  [${fmt(bigTimes)}]`,
   );
-  console.log(`  ratio 10,000 / 10:          ${(bigMedian / smallMedian).toFixed(2)}x`);
+  console.log(
+    `  ratio ${BIG.toLocaleString('en-US')} / 10:          ${(bigMedian / smallMedian).toFixed(2)}x`,
+  );
   console.log(`  target: < ${TARGET_MS} ms -> ${bigMedian < TARGET_MS ? 'MET' : 'MISSED'}`);
   if (bigMedian >= TARGET_MS) process.exitCode = 1;
 } finally {

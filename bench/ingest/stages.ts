@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeWireRecord, type TrafficRecord } from '@tapline/contracts';
-import { SqliteTrafficLog } from '@tapline/server';
+import { sqliteStorage } from '@tapline/server';
 import { referenceDecodeWireRecord } from '../../packages/contracts/test/support/wire-decode-reference.js';
 import { bodyPool } from './records.js';
 
@@ -73,7 +73,7 @@ async function measureStages(
   });
   const serialise = await perBatch(n, (i) => JSON.stringify(decoded[i]));
   const dir = mkdtempSync(join(tmpdir(), 'tapline-bench-stages-'));
-  const log = await SqliteTrafficLog.open(dir, sync);
+  const log = await sqliteStorage.factories.trafficLog({ dataDir: dir, sync });
   // The log's append serialises too: subtract `serialise` to get SQLite alone.
   const append = await perBatch(n, (i) => log.append(decoded[i] as TrafficRecord[]));
   const groups = Array.from({ length: n / 8 }, (_, g) => decoded.slice(g * 8, g * 8 + 8).flat());

@@ -1,14 +1,15 @@
 /**
  * One measured phase in its own process (so peak RSS is its own): `tapline` = what the inventory
- * worker does per log segment (JSON.parse, engine.apply, takeChanges, commit to SQLite with
- * synchronous=FULL); `baseline` = JSON.parse of the same segments only. Prints one JSON line.
+ * worker does per log segment (JSON.parse, load what the records need from the store, engine.apply,
+ * takeChanges, commit to SQLite with synchronous=FULL); `baseline` = JSON.parse of the same segments
+ * only. Prints one JSON line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrafficRecord } from '@tapline/contracts';
 import { InventoryEngine, type LoggedRecord } from '@tapline/inventory';
-import { SqliteInventoryStore } from '@tapline/server';
+import { sqliteStorage } from '@tapline/server';
 import { ENDPOINTS, inventoryRecord } from './records.js';
 
 const [mode, totalArg] = process.argv.slice(2);
@@ -43,8 +44,8 @@ if (mode === 'baseline') {
   if (sink !== TOTAL) throw new Error('baseline miscounted');
 } else {
   const dataDir = mkdtempSync(join(tmpdir(), 'tapline-bench-inventory-'));
-  const store = await SqliteInventoryStore.open(dataDir, 'full');
-  const engine = new InventoryEngine({}, await store.loadSnapshot());
+  const store = await sqliteStorage.factories.inventoryStore({ dataDir, sync: 'full' });
+  const engine = InventoryEngine.resume({}, await store.checkpoint());
   let batch: LoggedRecord[] = [];
   let seq = 0;
   const time = <T>(part: keyof typeof parts, run: () => T): T => {
@@ -57,6 +58,8 @@ if (mode === 'baseline') {
     const records = time('parse', () => JSON.parse(pool[(seq / SEGMENT) % pool.length]!) as TrafficRecord[]);
     for (const record of records) batch.push({ seq: ++seq, record });
     if (batch.length >= APPLY_EVERY || seq >= TOTAL) {
+      const plan = engine.planLoads(batch, Number.POSITIVE_INFINITY);
+      if (plan.collectionIds.length > 0) engine.admit(await store.loadCollections(plan.collectionIds));
       time('apply', () => engine.apply(batch));
       batch = [];
       if (seq % COMMIT_EVERY === 0 || seq >= TOTAL) {

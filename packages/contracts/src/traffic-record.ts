@@ -1,6 +1,6 @@
 /**
  * One mirrored HTTP exchange, as Tapline handles it internally: typed fields, parsed headers.
- * The wire form (every field a string, as Akto's producers send it) lives in `wire-record.ts`.
+ * The wire form (every field a string, as Akto's producers send it) is decoded in `wire-decode.ts` and written by `wire-encode.ts`.
  */
 
 /** Traffic sources Akto's collector accepts; the Lambda extensions send `MIRRORING`. */

@@ -92,6 +92,10 @@ export interface CollectionState {
   /** Static siblings: key (method, segments with one position blanked) → endpoints. */
   siblingGroups: Map<string, Set<EndpointState>>;
   dirty: boolean;
+  /** Estimated heap held by this collection and everything under it (see working-set.ts). */
+  bytes: number;
+  /** The engine's apply counter when a record last touched it: least recently used leaves first. */
+  lastUsed: number;
 }
 
 export function emptyBuckets(): ParamBuckets {

@@ -1,5 +1,7 @@
 /** Flattening of bodies, query strings and cookies into `name → leaf value` pairs. */
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '@tapline/contracts';
+
+import { decodeOrKeep } from './decode-or-keep.js';
 import { MASK } from './masking.js';
 
 /** Stands in for a subtree nested too deep to serialise or walk safely (it would overflow the stack). */
@@ -152,15 +154,6 @@ function joinName(parent: string, key: string): string {
   return name;
 }
 
-function decodeComponent(s: string): string {
-  if (!s.includes('%') && !s.includes('+')) return s;
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
-  } catch {
-    return s;
-  }
-}
-
 /** Parses `a=1&b=x%20y` (query strings and form bodies) into pairs; repeated names are kept in order. */
 export function parseUrlEncoded(text: string, visit: LeafVisitor, maxPairs = 200): void {
   if (text.length === 0) return;
@@ -172,9 +165,9 @@ export function parseUrlEncoded(text: string, visit: LeafVisitor, maxPairs = 200
     if (end > start) {
       const eq = text.indexOf('=', start);
       const hasValue = eq >= 0 && eq < end;
-      const name = decodeComponent(text.slice(start, hasValue ? eq : end));
+      const name = decodeOrKeep(text.slice(start, hasValue ? eq : end), true);
       if (name.length > 0) {
-        visit(name, hasValue ? decodeComponent(text.slice(eq + 1, end)) : '');
+        visit(name, hasValue ? decodeOrKeep(text.slice(eq + 1, end), true) : '');
         pairs++;
       }
     }

@@ -1,6 +1,7 @@
 import type { TrafficRecord } from '@tapline/contracts';
 import { classifyValue, isSecretName } from './classify-value.js';
 import { collectionKeyOf } from './collection-key.js';
+import { decodeOrKeep } from './decode-or-keep.js';
 import { detectAuthTypes } from './detect-auth.js';
 import {
   addUnique,
@@ -17,19 +18,11 @@ import {
   maskFlagOf,
   mergeAuthTypes,
   newEndpointState,
-  type ParamBuckets,
   type ParamState,
   type PendingBody,
   type PendingSample,
 } from './endpoint-state.js';
-import {
-  flattenJson,
-  type LeafVisitor,
-  parseCookies,
-  parseJsonBody,
-  parseUrlEncoded,
-  queryString,
-} from './flatten.js';
+import { flattenJson, parseCookies, parseJsonBody, parseUrlEncoded, queryString } from './flatten.js';
 import {
   type GraphqlField,
   type GraphqlRequestItem,
@@ -44,18 +37,29 @@ import type {
   HourlyCountRow,
   InventoryChanges,
   InventoryOptions,
+  InventoryPart,
   InventorySnapshot,
   LoggedRecord,
+  OverCapCounts,
   ParameterIn,
   ParameterLocation,
   SampleRow,
 } from './inventory-types.js';
-import { MASK, type MaskDecision, maskBody, maskHeaders, maskPath, mustMask } from './masking.js';
+import { MASK, MASK_BITS, maskedSample, mustMask } from './masking.js';
+import { exampleOf, lowerCaseName } from './parameter-values.js';
+import { RecordContext, type TouchParameter } from './record-context.js';
 import { foldEndpoint, siblingCandidates, siblingGroupKeys } from './sibling-merge.js';
+import { matchStringTemplate } from './string-template-match.js';
 import { isPathToken, pathWithoutQuery, templatePath } from './template-path.js';
+import {
+  COLLECTION_BYTES,
+  ENDPOINT_BYTES,
+  evictionOrder,
+  PARAMETER_BYTES,
+  sampleBytes,
+} from './working-set.js';
 
 const MAX_EXAMPLES = 3;
-const MAX_EXAMPLE_LENGTH = 200;
 const GRAPHQL_PATH_RE = /graphql/i;
 const SUSPICIOUS_SEGMENT_RE = /\d{3}|[@+]|eyJ/;
 
@@ -63,12 +67,16 @@ interface ResolvedOptions {
   acceptStatus: (statusCode: number) => boolean;
   ignorePathsContaining: string[];
   maxParametersPerEndpoint: number;
+  maxEndpointsPerCollection: number;
   maxSamplesPerEndpoint: number;
 }
 
 export function defaultAcceptStatus(statusCode: number): boolean {
   return (statusCode >= 200 && statusCode < 300) || statusCode === 302;
 }
+
+export const DEFAULT_MAX_PARAMETERS_PER_ENDPOINT = 1000;
+export const DEFAULT_MAX_ENDPOINTS_PER_COLLECTION = 2000;
 
 export const DEFAULT_IGNORE_PATHS: readonly string[] = Object.freeze(['/health', 'api/ingestData']);
 
@@ -90,48 +98,180 @@ export class InventoryEngine {
   private filtered = 0;
   private processed = 0;
   private failed = 0;
+  private endpointsCreated = 0;
+  private overCap: OverCapCounts = { calls: 0, values: 0, reached: [] };
+  /**
+   * On demand: the store holds collections this engine has not loaded, so `planLoads` names them and
+   * `admit` brings them in. Otherwise (a full snapshot, or none) the engine holds everything.
+   */
+  private onDemand = false;
+  private residentBytes = 0;
+  private tick = 0;
 
-  // The record being applied, read by the leaf visitors (saves a closure per record).
-  private curEndpoint: EndpointState | null = null;
-  private curLocation: ParameterLocation = 'request';
-  private curStatus: number | null = null;
-  private curIn: ParameterIn = 'body';
-  private curTextual = false;
-  private curTime = 0;
-  private curBuckets: ParamBuckets | null = null;
-  private readonly visitLeaf: LeafVisitor = (name, value) => this.touch(name, value);
-  /** For values shared by several endpoints (GraphQL): count them, never mask the shared parse in place. */
-  private readonly visitLeafReadOnly: LeafVisitor = (name, value) => {
-    this.touch(name, value);
-    return false;
-  };
-  private pairIndex = 0;
-  private pairMask = 0;
-  /** Query pairs: remembers which positions were masked (see PendingSample). */
-  private readonly visitPair: LeafVisitor = (name, value) => {
-    const i = this.pairIndex++;
-    const mask = this.touch(canonicalName(name), value);
-    if (mask && i < 31) this.pairMask |= 1 << i;
-    return mask;
-  };
+  private readonly touchParameter: TouchParameter = (context, name, value) =>
+    this.touch(context, name, value);
 
   constructor(options: InventoryOptions = {}, snapshot?: InventorySnapshot) {
     this.options = Object.freeze({
       acceptStatus: options.acceptStatus ?? defaultAcceptStatus,
       ignorePathsContaining: [...(options.ignorePathsContaining ?? DEFAULT_IGNORE_PATHS)],
-      maxParametersPerEndpoint: options.maxParametersPerEndpoint ?? 1000,
+      maxParametersPerEndpoint: options.maxParametersPerEndpoint ?? DEFAULT_MAX_PARAMETERS_PER_ENDPOINT,
+      maxEndpointsPerCollection: options.maxEndpointsPerCollection ?? DEFAULT_MAX_ENDPOINTS_PER_COLLECTION,
       maxSamplesPerEndpoint: options.maxSamplesPerEndpoint ?? 10,
     });
-    if (snapshot) this.load(snapshot);
+    if (snapshot) {
+      this.checkpointSeq = snapshot.checkpoint;
+      this.admit(snapshot);
+    }
+  }
+
+  /**
+   * An engine that starts at a committed checkpoint with nothing in memory and loads collections from the
+   * store as records need them (`planLoads` → store → `admit`).
+   */
+  static resume(options: InventoryOptions, checkpoint: number): InventoryEngine {
+    const engine = new InventoryEngine(options);
+    engine.checkpointSeq = checkpoint;
+    engine.onDemand = true;
+    return engine;
   }
 
   get checkpoint(): number {
     return this.checkpointSeq;
   }
 
-  apply(batch: readonly LoggedRecord[]): void {
+  /** Estimated heap held by the collections in memory. */
+  get workingSetBytes(): number {
+    return this.residentBytes;
+  }
+
+  /** Collections in memory. */
+  get residentCollections(): number {
+    return this.collections.size;
+  }
+
+  /**
+   * Which collections the records at the start of `batch` need that are not in memory: the ids of at most
+   * `maxCollections` of them, and how many records (from the start) those cover. Apply exactly that many
+   * after admitting what the store has of those ids; a collection the store does not have starts empty.
+   */
+  planLoads(
+    batch: readonly LoggedRecord[],
+    maxCollections: number,
+  ): { collectionIds: string[]; records: number } {
+    if (!this.onDemand) return { collectionIds: [], records: batch.length };
+    const wanted = new Set<string>();
+    for (let i = 0; i < batch.length; i++) {
+      const logged = batch[i] as LoggedRecord;
+      const r = logged.record;
+      if (!(logged.seq > this.checkpointSeq) || !isInventoried(r) || this.isFiltered(r)) continue;
+      const host = headerValue(r.requestHeaders, 'host');
+      if (host !== undefined && this.collectionByHost.has(host)) continue;
+      let key: string;
+      try {
+        key = collectionKeyOf(r).key;
+      } catch {
+        continue; // apply counts it as failed
+      }
+      if (this.collections.has(key) || wanted.has(key)) continue;
+      if (wanted.size >= maxCollections)
+        return { collectionIds: [...wanted].map(collectionIdOf), records: i };
+      wanted.add(key);
+    }
+    return { collectionIds: [...wanted].map(collectionIdOf), records: batch.length };
+  }
+
+  /** Brings collections loaded from the store into memory; ones already in memory are kept as they are. */
+  admit(part: InventoryPart): void {
+    const byId = new Map<string, CollectionState>();
+    for (const row of part.collections) {
+      if (this.collections.has(row.name)) continue;
+      const c = this.newCollection(copyCollectionRow(row));
+      this.collections.set(row.name, c);
+      byId.set(row.id, c);
+    }
+    const sorted = part.endpoints.filter((row) => byId.has(row.collectionId)).sort(compareEndpointRows);
+    for (const row of sorted) {
+      const c = byId.get(row.collectionId) as CollectionState;
+      this.registerEndpoint(newEndpointState(copyEndpointRow(row), c));
+    }
+    for (const row of part.parameters) {
+      const ep = this.endpointsById.get(row.endpointId);
+      if (ep === undefined || !byId.has(ep.row.collectionId)) continue;
+      const map = bucketsFor(ep, row.location, row.status)[row.in];
+      if (map.has(row.name)) continue;
+      const secretName = secretFor(row.in, row.name);
+      const copy = copyParameterRow(row);
+      map.set(row.name, {
+        row: copy,
+        lastValue: undefined,
+        seenExamples: [],
+        secretName,
+        mask: maskFlagOf(copy, secretName),
+        dirty: false,
+      });
+      ep.paramCount++;
+      this.grow(ep.collection, PARAMETER_BYTES);
+    }
+    for (const s of [...part.samples].sort((a, b) => a.seq - b.seq)) {
+      const ep = this.endpointsById.get(s.endpointId);
+      if (ep === undefined || !byId.has(ep.row.collectionId)) continue;
+      const sample = freezeSample(copySample(s));
+      ep.samples.push(sample);
+      this.grow(ep.collection, sampleBytes(sample));
+    }
+    for (const h of part.hourly) {
+      const ep = this.endpointsById.get(h.endpointId);
+      if (ep !== undefined && byId.has(ep.row.collectionId)) ep.hourly.set(h.hour, h.calls);
+    }
+  }
+
+  /**
+   * Drops least recently used collections until the working set is at most `targetBytes`. Only for state
+   * whose changes are committed: call it after the changes taken last are in the store (a no-op while any
+   * change is untaken). Only an engine that loads on demand evicts. Returns how many collections left.
+   */
+  evict(targetBytes: number): number {
+    if (!this.onDemand || this.residentBytes <= targetBytes || this.hasUntakenChanges()) return 0;
+    let evicted = 0;
+    const gone = new Set<CollectionState>();
+    for (const c of evictionOrder(this.collections.values())) {
+      if (this.residentBytes <= targetBytes) break;
+      if (c.lastUsed === this.tick) continue; // touched by the records just applied
+      this.collections.delete(c.row.name);
+      for (const ep of c.endpoints.values()) this.endpointsById.delete(ep.row.id);
+      this.residentBytes -= c.bytes;
+      gone.add(c);
+      evicted++;
+    }
+    if (evicted > 0) {
+      for (const [host, c] of this.collectionByHost) if (gone.has(c)) this.collectionByHost.delete(host);
+      for (const [key, c] of this.collectionByRecordKey)
+        if (gone.has(c)) this.collectionByRecordKey.delete(key);
+    }
+    return evicted;
+  }
+
+  private hasUntakenChanges(): boolean {
+    return (
+      this.dirtyCollections.length > 0 ||
+      this.dirtyEndpoints.length > 0 ||
+      this.dirtyParams.length > 0 ||
+      this.removedIds.length > 0
+    );
+  }
+
+  private grow(c: CollectionState, bytes: number): void {
+    c.bytes += bytes;
+    this.residentBytes += bytes;
+  }
+
+  /** Applies records in log order; `beforeEach` is told each seq first (so a supervisor knows where it died). */
+  apply(batch: readonly LoggedRecord[], beforeEach?: (seq: number) => void): void {
+    this.tick++;
     for (const logged of batch) {
       if (!(logged.seq > this.checkpointSeq)) continue;
+      beforeEach?.(logged.seq);
       this.checkpointSeq = logged.seq;
       try {
         this.applyRecord(logged.seq, logged.record);
@@ -140,6 +280,11 @@ export class InventoryEngine {
         this.failed++;
       }
     }
+  }
+
+  /** Moves the checkpoint past a record without applying it (a record set aside). */
+  passOver(seq: number): void {
+    if (seq > this.checkpointSeq) this.checkpointSeq = seq;
   }
 
   takeChanges(): InventoryChanges {
@@ -179,8 +324,12 @@ export class InventoryEngine {
       removedEndpointIds: this.removedIds,
       filtered: this.filtered,
       processed: this.processed,
+      endpointsCreated: this.endpointsCreated,
+      overCap: this.overCap,
     };
     if (this.failed > 0) changes.failed = this.failed;
+    this.endpointsCreated = 0;
+    this.overCap = { calls: 0, values: 0, reached: [] };
     this.dirtyCollections = [];
     this.dirtyEndpoints = [];
     this.dirtyParams = [];
@@ -213,58 +362,26 @@ export class InventoryEngine {
 
   // ---- loading -------------------------------------------------------------------------------
 
-  private load(snap: InventorySnapshot): void {
-    this.checkpointSeq = snap.checkpoint;
-    const byId = new Map<string, CollectionState>();
-    for (const row of snap.collections) {
-      const c = this.newCollection(copyCollectionRow(row));
-      this.collections.set(row.name, c);
-      byId.set(row.id, c);
-    }
-    const sorted = [...snap.endpoints].sort(compareEndpointRows);
-    for (const row of sorted) {
-      const c = byId.get(row.collectionId);
-      if (c === undefined) continue;
-      this.registerEndpoint(newEndpointState(copyEndpointRow(row), c));
-    }
-    for (const row of snap.parameters) {
-      const ep = this.endpointsById.get(row.endpointId);
-      if (ep === undefined) continue;
-      const map = bucketsFor(ep, row.location, row.status)[row.in];
-      if (map.has(row.name)) continue;
-      const secretName = secretFor(row.in, row.name);
-      const copy = copyParameterRow(row);
-      map.set(row.name, {
-        row: copy,
-        lastValue: undefined,
-        seenExamples: [],
-        secretName,
-        mask: maskFlagOf(copy, secretName),
-        dirty: false,
-      });
-      ep.paramCount++;
-    }
-    for (const s of [...snap.samples].sort((a, b) => a.seq - b.seq)) {
-      this.endpointsById.get(s.endpointId)?.samples.push(freezeSample(copySample(s)));
-    }
-    for (const h of snap.hourly) this.endpointsById.get(h.endpointId)?.hourly.set(h.hour, h.calls);
-  }
-
   private newCollection(row: CollectionRow): CollectionState {
-    return {
+    const c: CollectionState = {
       row,
       endpoints: new Map(),
       stringTemplates: [],
       routeCache: new Map(),
       siblingGroups: new Map(),
       dirty: false,
+      bytes: 0,
+      lastUsed: this.tick,
     };
+    this.grow(c, COLLECTION_BYTES);
+    return c;
   }
 
   private registerEndpoint(ep: EndpointState): void {
     const c = ep.collection;
     c.endpoints.set(`${ep.row.method} ${ep.row.path}`, ep);
     this.endpointsById.set(ep.row.id, ep);
+    this.grow(c, ENDPOINT_BYTES);
     if (ep.segments === null) return;
     if (ep.segments.includes('STRING')) c.stringTemplates.push(ep);
     for (const key of siblingGroupKeys(ep)) {
@@ -287,6 +404,7 @@ export class InventoryEngine {
     for (const key of siblingGroupKeys(ep)) c.siblingGroups.get(key)?.delete(ep);
     c.routeCache.clear();
     this.removedIds.push(ep.row.id);
+    this.grow(c, -endpointBytes(ep));
   }
 
   // ---- applying ------------------------------------------------------------------------------
@@ -302,13 +420,12 @@ export class InventoryEngine {
   }
 
   private applyRecord(seq: number, r: TrafficRecord): void {
-    if (typeof r !== 'object' || r === null || typeof r.path !== 'string' || this.isFiltered(r)) {
+    if (!isInventoried(r) || this.isFiltered(r)) {
       this.filtered++;
       return;
     }
     this.processed++;
     const time = Number.isFinite(r.time) ? Math.floor(r.time) : 0;
-    this.curTime = time;
     const collection = this.collectionFor(r, time);
     const method = typeof r.method === 'string' && r.method.length > 0 ? r.method.toUpperCase() : 'GET';
     const pathOnly = pathWithoutQuery(r.path);
@@ -318,7 +435,7 @@ export class InventoryEngine {
       parsedRequest = parseJsonBody(requestBody);
       const items = parsedRequest === undefined ? null : parseGraphqlOperations(parsedRequest);
       if (items !== null) {
-        this.applyGraphql(seq, r, collection, pathOnly, items);
+        this.applyGraphql(seq, r, time, collection, pathOnly, items);
         return;
       }
     }
@@ -327,53 +444,64 @@ export class InventoryEngine {
     let ep = collection.endpoints.get(key) ?? collection.routeCache.get(key);
     let created = false;
     if (ep === undefined) {
-      ep = this.matchStringTemplate(collection, method, templated.segments);
+      ep = matchStringTemplate(collection, method, templated.segments);
       if (ep !== undefined) {
         if (collection.routeCache.size > 10_000) collection.routeCache.clear();
         collection.routeCache.set(key, ep);
+      } else if (this.atEndpointCap(collection)) {
+        return;
       } else {
         ep = this.createEndpoint(collection, method, templated.path, undefined, time);
         created = true;
       }
     }
     const sample = this.countCall(ep, seq, r, time);
-    sample.requestHeaderMask = this.headers(ep, 'request', null, r.requestHeaders);
-    sample.queryMask = this.query(ep, r.path);
+    const context = new RecordContext(ep, time, this.touchParameter);
+    sample.requestHeaderMask = this.headers(context, 'request', null, r.requestHeaders);
+    sample.queryMask = this.query(context, r.path);
     // Path parameters: the raw values at the endpoint's template positions.
-    this.setContext(ep, 'request', null, 'path', true);
+    context.at('request', null, 'path', true);
     let pathMask = 0;
     for (let k = 0; k < ep.tokenPositions.length; k++) {
       const i = ep.tokenPositions[k] as number;
       const raw = templated.rawSegments[i];
-      if (raw !== undefined && this.touch(ep.pathParamNames[k] as string, decodeSegment(raw)) && i < 31) {
+      const name = ep.pathParamNames[k] as string;
+      if (raw !== undefined && this.touch(context, name, decodeOrKeep(raw)) && i < MASK_BITS) {
         pathMask |= 1 << i;
       }
     }
     // Static segments are names, but an SSN or phone number does not template: check the suspicious ones.
     const raws = templated.rawSegments;
-    for (let i = 0; i < raws.length && i < 31; i++) {
+    for (let i = 0; i < raws.length && i < MASK_BITS; i++) {
       const raw = raws[i] as string;
       if (
         (pathMask & (1 << i)) === 0 &&
         SUSPICIOUS_SEGMENT_RE.test(raw) &&
         !isPathToken(ep.segments?.[i] ?? '')
       ) {
-        if (mustMask('', decodeSegment(raw), 'request', true)) pathMask |= 1 << i;
+        if (mustMask('', decodeOrKeep(raw), 'request', true)) pathMask |= 1 << i;
       }
     }
     sample.pathMask = pathMask;
-    sample.requestBody = this.body(requestBody, headerValue(r.requestHeaders, 'content-type'), parsedRequest);
-    sample.responseHeaderMask = this.headers(ep, 'response', r.statusCode, r.responseHeaders);
-    this.setContext(ep, 'response', r.statusCode, 'body', false);
+    const requestType = headerValue(r.requestHeaders, 'content-type');
+    sample.requestBody = this.body(
+      context.at('request', null, 'body', false),
+      requestBody,
+      requestType,
+      parsedRequest,
+    );
+    sample.responseHeaderMask = this.headers(context, 'response', r.statusCode, r.responseHeaders);
     const responseBody = typeof r.responsePayload === 'string' ? r.responsePayload : '';
-    sample.responseBody = this.body(responseBody, headerValue(r.responseHeaders, 'content-type'), undefined);
-    this.curEndpoint = null;
+    const responseType = headerValue(r.responseHeaders, 'content-type');
+    context.at('response', r.statusCode, 'body', false);
+    sample.responseBody = this.body(context, responseBody, responseType, undefined);
     if (created) this.maybeMergeSiblings(ep);
   }
 
   private applyGraphql(
     seq: number,
     r: TrafficRecord,
+    time: number,
     collection: CollectionState,
     pathOnly: string,
     items: GraphqlRequestItem[],
@@ -384,56 +512,67 @@ export class InventoryEngine {
       for (const field of item.fields) {
         const path = graphqlEndpointPath(pathOnly, field);
         const key = `POST ${path}`;
-        const ep =
-          collection.endpoints.get(key) ??
-          this.createEndpoint(
+        let ep = collection.endpoints.get(key);
+        if (ep === undefined) {
+          if (this.atEndpointCap(collection)) continue;
+          ep = this.createEndpoint(
             collection,
             'POST',
             path,
             { operationType: field.operationType, field: field.field },
-            this.curTime,
+            time,
           );
-        this.countCall(ep, seq, r, this.curTime);
-        this.headers(ep, 'request', null, r.requestHeaders);
-        this.query(ep, r.path);
-        this.graphqlRequestParams(ep, item, field);
-        this.headers(ep, 'response', r.statusCode, r.responseHeaders);
-        this.setContext(ep, 'response', r.statusCode, 'body', false);
-        this.graphqlResponseParams(item, field, response);
-        this.curEndpoint = null;
+        }
+        this.countCall(ep, seq, r, time);
+        const context = new RecordContext(ep, time, this.touchParameter);
+        this.headers(context, 'request', null, r.requestHeaders);
+        this.query(context, r.path);
+        this.graphqlRequestParams(context.at('request', null, 'body', false), item, field);
+        this.headers(context, 'response', r.statusCode, r.responseHeaders);
+        this.graphqlResponseParams(
+          context.at('response', r.statusCode, 'body', false),
+          item,
+          field,
+          response,
+        );
       }
     }
   }
 
-  private graphqlRequestParams(ep: EndpointState, item: GraphqlRequestItem, field: GraphqlField): void {
-    this.setContext(ep, 'request', null, 'body', false);
-    if (item.operationName !== null && !item.appSync) this.touch('operationName', item.operationName);
+  private graphqlRequestParams(context: RecordContext, item: GraphqlRequestItem, field: GraphqlField): void {
+    if (item.operationName !== null && !item.appSync)
+      this.touch(context, 'operationName', item.operationName);
     const vars = item.variables;
     if (vars !== null) {
-      if (field.variableNames === null) flattenJson(vars, this.visitLeafReadOnly, 'variables');
+      if (field.variableNames === null) flattenJson(vars, context.visitLeafReadOnly, 'variables');
       else
         for (const name of field.variableNames)
-          if (name in vars) flattenJson(vars[name], this.visitLeafReadOnly, `variables#${name}`);
+          if (name in vars) flattenJson(vars[name], context.visitLeafReadOnly, `variables#${name}`);
     }
     for (const arg in field.literalArguments)
-      flattenJson(field.literalArguments[arg], this.visitLeafReadOnly, `arguments#${arg}`);
+      flattenJson(field.literalArguments[arg], context.visitLeafReadOnly, `arguments#${arg}`);
     // The selection set: what the client asked for, one parameter per selected field path.
     const prefix = `query#${field.field}`;
-    for (const sel of field.selections) this.touch(`${prefix}#${sel}`, undefined);
+    for (const sel of field.selections) this.touch(context, `${prefix}#${sel}`, undefined);
   }
 
-  private graphqlResponseParams(item: GraphqlRequestItem, field: GraphqlField, response: unknown): void {
+  private graphqlResponseParams(
+    context: RecordContext,
+    item: GraphqlRequestItem,
+    field: GraphqlField,
+    response: unknown,
+  ): void {
     if (typeof response !== 'object' || response === null) return;
     const body = response as Record<string, unknown>;
     const data = body.data;
     const prefix = `data#${field.field}`;
     if (typeof data === 'object' && data !== null && field.responseKey in data) {
-      flattenJson((data as Record<string, unknown>)[field.responseKey], this.visitLeafReadOnly, prefix);
+      flattenJson((data as Record<string, unknown>)[field.responseKey], context.visitLeafReadOnly, prefix);
     } else if (item.appSync && data === undefined && body.errors === undefined) {
       // An AppSync resolver returns the field's value itself.
-      flattenJson(response, this.visitLeafReadOnly, prefix);
+      flattenJson(response, context.visitLeafReadOnly, prefix);
     }
-    if (body.errors !== undefined) flattenJson(body.errors, this.visitLeafReadOnly, 'errors');
+    if (body.errors !== undefined) flattenJson(body.errors, context.visitLeafReadOnly, 'errors');
   }
 
   private collectionFor(r: TrafficRecord, time: number): CollectionState {
@@ -457,6 +596,8 @@ export class InventoryEngine {
           tags: {},
           firstSeen: time,
           lastSeen: time,
+          callsOverEndpointCap: 0,
+          valuesOverParameterCap: 0,
         });
         this.collections.set(key, c);
         this.markCollection(c);
@@ -469,6 +610,7 @@ export class InventoryEngine {
         this.collectionByRecordKey.set(cacheKey, c);
       }
     }
+    c.lastUsed = this.tick;
     const row = c.row;
     if (time > row.lastSeen) {
       row.lastSeen = time;
@@ -505,6 +647,22 @@ export class InventoryEngine {
     }
   }
 
+  /** True (and counted) when a new endpoint would pass the collection's cap. */
+  private atEndpointCap(c: CollectionState): boolean {
+    if (c.endpoints.size < this.options.maxEndpointsPerCollection) return false;
+    this.countOverCap(c, 'endpoints');
+    return true;
+  }
+
+  private countOverCap(c: CollectionState, cap: 'endpoints' | 'parameters'): void {
+    const row = c.row;
+    const before = cap === 'endpoints' ? row.callsOverEndpointCap++ : row.valuesOverParameterCap++;
+    if (cap === 'endpoints') this.overCap.calls++;
+    else this.overCap.values++;
+    if (before === 0) this.overCap.reached.push({ collectionId: row.id, name: row.name, cap });
+    this.markCollection(c);
+  }
+
   private createEndpoint(
     c: CollectionState,
     method: string,
@@ -528,42 +686,8 @@ export class InventoryEngine {
     const ep = newEndpointState(row, c);
     this.registerEndpoint(ep);
     this.markEndpoint(ep);
+    this.endpointsCreated++;
     return ep;
-  }
-
-  private matchStringTemplate(
-    c: CollectionState,
-    method: string,
-    segments: string[],
-  ): EndpointState | undefined {
-    let best: EndpointState | undefined;
-    let bestStrings = Number.POSITIVE_INFINITY;
-    for (const ep of c.stringTemplates) {
-      const tpl = ep.segments;
-      if (tpl === null || ep.row.method !== method || tpl.length !== segments.length) continue;
-      let strings = 0;
-      let ok = true;
-      for (let i = 0; i < tpl.length; i++) {
-        const t = tpl[i] as string;
-        const s = segments[i] as string;
-        if (t === s) continue;
-        if (t === 'STRING' && s.length > 0 && !isPathToken(s)) {
-          strings++;
-          continue;
-        }
-        ok = false;
-        break;
-      }
-      // Fewest STRING positions wins; ties go to the smaller id, so the choice does not depend on load order.
-      if (
-        ok &&
-        (strings < bestStrings || (strings === bestStrings && best !== undefined && ep.row.id < best.row.id))
-      ) {
-        best = ep;
-        bestStrings = strings;
-      }
-    }
-    return best;
   }
 
   private countCall(ep: EndpointState, seq: number, r: TrafficRecord, time: number): PendingSample {
@@ -592,47 +716,36 @@ export class InventoryEngine {
       pathMask: null,
     };
     ep.samples.push(pending);
-    if (ep.samples.length > this.options.maxSamplesPerEndpoint) ep.samples.shift();
+    let bytes = sampleBytes(pending);
+    if (ep.samples.length > this.options.maxSamplesPerEndpoint) {
+      bytes -= sampleBytes(ep.samples.shift() as SampleRow | PendingSample);
+    }
+    this.grow(ep.collection, bytes);
     ep.samplesDirty = true;
     this.markEndpoint(ep);
     return pending;
   }
 
-  private setContext(
-    ep: EndpointState,
-    location: ParameterLocation,
-    status: number | null,
-    where: ParameterIn,
-    textual: boolean,
-  ): void {
-    this.curEndpoint = ep;
-    this.curLocation = location;
-    this.curStatus = status;
-    this.curIn = where;
-    this.curTextual = textual;
-    this.curBuckets = bucketsFor(ep, location, status);
-  }
-
   /** Query parameters; returns the mask bits of the pairs (see PendingSample). */
-  private query(ep: EndpointState, path: string): number {
+  private query(context: RecordContext, path: string): number {
     const q = queryString(path);
     if (q.length === 0) return 0;
-    this.setContext(ep, 'request', null, 'query', true);
-    this.pairIndex = 0;
-    this.pairMask = 0;
-    parseUrlEncoded(q, this.visitPair);
-    return this.pairMask;
+    context.at('request', null, 'query', true);
+    context.pairIndex = 0;
+    context.pairMask = 0;
+    parseUrlEncoded(q, context.visitPair);
+    return context.pairMask;
   }
 
   /** Header (and request cookie) parameters; returns the mask bits of the headers. */
   private headers(
-    ep: EndpointState,
+    context: RecordContext,
     location: ParameterLocation,
     status: number | null,
     headers: Record<string, string> | undefined,
   ): number {
     if (typeof headers !== 'object' || headers === null) return 0;
-    this.setContext(ep, location, status, 'header', true);
+    context.at(location, status, 'header', true);
     let cookie: string | undefined;
     let n = 0;
     let maskBits = 0;
@@ -642,12 +755,12 @@ export class InventoryEngine {
       if (typeof value !== 'string') continue;
       const lower = lowerCaseName(name);
       if (lower === 'cookie' && location === 'request') cookie = value;
-      if (this.touch(lower, value) && n <= 31) maskBits |= 1 << (n - 1);
+      if (this.touch(context, lower, value) && n <= MASK_BITS) maskBits |= 1 << (n - 1);
     }
     if (cookie !== undefined) {
-      this.curIn = 'cookie';
-      parseCookies(cookie, this.visitLeaf);
-      this.curIn = 'header';
+      context.where = 'cookie';
+      parseCookies(cookie, context.visitLeaf);
+      context.where = 'header';
     }
     return maskBits;
   }
@@ -656,20 +769,24 @@ export class InventoryEngine {
    * Body parameters for the current endpoint/location: JSON flattened (and masked in place for the sample
    * when every leaf was visited), form bodies by field.
    */
-  private body(text: string, contentType: string | undefined, parsed: unknown): PendingBody {
-    if (text.length === 0 || this.curEndpoint === null) return null;
-    this.curIn = 'body';
+  private body(
+    context: RecordContext,
+    text: string,
+    contentType: string | undefined,
+    parsed: unknown,
+  ): PendingBody {
+    if (text.length === 0) return null;
     const json = parsed !== undefined ? parsed : parseJsonBody(text);
     if (json !== undefined) {
-      this.curTextual = false;
-      const walked = flattenJson(json, this.visitLeaf);
+      context.textual = false;
+      const walked = flattenJson(json, context.visitLeaf);
       if (!walked.complete) return null;
       // Serialised when taken: most records leave their endpoint's last N before that.
       return walked.masked ? { json } : 'as-is';
     }
     if (contentType?.toLowerCase().includes('application/x-www-form-urlencoded')) {
-      this.curTextual = true;
-      parseUrlEncoded(text, this.visitLeaf);
+      context.textual = true;
+      parseUrlEncoded(text, context.visitLeaf);
     }
     return null;
   }
@@ -678,24 +795,24 @@ export class InventoryEngine {
    * Counts one observed value of a parameter of the current endpoint; classifies it when it changed.
    * Returns whether the value is to be masked in samples.
    */
-  private touch(name: string, value: unknown): boolean {
-    const ep = this.curEndpoint;
-    if (ep === null) return false;
-    const location = this.curLocation;
-    const where = this.curIn;
-    const map = (this.curBuckets as ParamBuckets)[where];
+  private touch(context: RecordContext, name: string, value: unknown): boolean {
+    const ep = context.endpoint;
+    const location = context.location;
+    const where = context.where;
+    const map = context.buckets[where];
     let p = map.get(name);
-    const time = this.curTime;
+    const time = context.time;
     if (p === undefined) {
       if (ep.paramCount >= this.options.maxParametersPerEndpoint) {
-        return mustMask(name, value, location, this.curTextual);
+        this.countOverCap(ep.collection, 'parameters');
+        return mustMask(name, value, location, context.textual);
       }
       p = {
         row: {
-          id: parameterIdOf(ep.row.id, location, this.curStatus, where, name),
+          id: parameterIdOf(ep.row.id, location, context.status, where, name),
           endpointId: ep.row.id,
           location,
-          status: this.curStatus,
+          status: context.status,
           in: where,
           name,
           types: [],
@@ -717,6 +834,7 @@ export class InventoryEngine {
       }
       map.set(name, p);
       ep.paramCount++;
+      this.grow(ep.collection, PARAMETER_BYTES);
     }
     const row = p.row;
     row.count++;
@@ -724,7 +842,7 @@ export class InventoryEngine {
     if (time < row.firstSeen) row.firstSeen = time;
     if (value !== p.lastValue) {
       p.lastValue = value;
-      const c = classifyValue(value, location, this.curTextual);
+      const c = classifyValue(value, location, context.textual);
       if (!row.types.includes(c.type)) row.types.push(c.type);
       if (c.sensitive !== null || c.type === 'JWT') p.mask = true;
       if (c.sensitive !== null && !row.sensitive.includes(c.sensitive)) {
@@ -766,6 +884,7 @@ export class InventoryEngine {
       const first = [...found.members].reduce((a, b) => (a.row.firstSeen <= b.row.firstSeen ? a : b));
       target = this.createEndpoint(c, ep.row.method, found.templatePath, undefined, first.row.firstSeen);
     }
+    const targetBytes = endpointBytes(target);
     for (const member of found.members) {
       if (member === target) continue;
       const touched = foldEndpoint(
@@ -785,6 +904,7 @@ export class InventoryEngine {
     }
     target.samplesDirty = true;
     this.markEndpoint(target);
+    this.grow(c, endpointBytes(target) - targetBytes);
   }
 }
 
@@ -795,106 +915,19 @@ function compareEndpointRows(
   return a.firstSeen - b.firstSeen || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+/** A record the engine can place at all (anything else is counted as filtered). */
+function isInventoried(r: TrafficRecord): boolean {
+  return typeof r === 'object' && r !== null && typeof r.path === 'string';
+}
+
+/** What `working-set.ts` estimates one endpoint holds, its parameters and samples included. */
+function endpointBytes(ep: EndpointState): number {
+  let bytes = ENDPOINT_BYTES + ep.paramCount * PARAMETER_BYTES;
+  for (const s of ep.samples) bytes += sampleBytes(s);
+  return bytes;
+}
+
 /** Cookie values and secret-named parameters are secrets whatever their value. */
 function secretFor(where: ParameterIn, name: string): boolean {
   return where === 'cookie' || isSecretName(name);
-}
-
-/**
- * Lower-cased header names, memoised: the same few names recur in every record, and the cached string
- * keeps its hash and is the very key of the parameter map, so the look-up that follows is a pointer match
- * (a fresh string would be hashed and compared character by character against a key far out of cache).
- */
-const lowerNames = new Map<string, string>();
-function lowerCaseName(name: string): string {
-  let lower = lowerNames.get(name);
-  if (lower === undefined) {
-    lower = name.toLowerCase();
-    if (lowerNames.size >= 10_000) lowerNames.clear();
-    lowerNames.set(name, lower);
-  }
-  return lower;
-}
-
-/** One shared string per query parameter name (sliced fresh from every path), for the same reason. */
-const canonicalNames = new Map<string, string>();
-function canonicalName(name: string): string {
-  const known = canonicalNames.get(name);
-  if (known !== undefined) return known;
-  if (canonicalNames.size >= 10_000) canonicalNames.clear();
-  canonicalNames.set(name, name);
-  return name;
-}
-
-function exampleOf(value: unknown): string {
-  const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  return s.length > MAX_EXAMPLE_LENGTH ? `${s.slice(0, MAX_EXAMPLE_LENGTH)}…` : s;
-}
-
-function decodeSegment(raw: string): string {
-  if (!raw.includes('%')) return raw;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
-function bitDecision(bits: number | null, location: ParameterLocation): MaskDecision | undefined {
-  if (bits === null) return undefined;
-  return (name, value, index) =>
-    index < 31 ? (bits & (1 << index)) !== 0 : mustMask(name, value, location, true);
-}
-
-function sampleBody(
-  text: string | undefined,
-  pending: PendingBody,
-  contentType: string | undefined,
-  location: ParameterLocation,
-): string {
-  const body = typeof text === 'string' ? text : '';
-  if (pending === 'as-is') return body;
-  if (pending !== null) return JSON.stringify(pending.json);
-  return maskBody(body, contentType, location);
-}
-
-/**
- * A sample with secrets masked: authorization, cookies, API keys and sensitive values. Uses the masking
- * decided while the record was applied when there is one, else classifies values now.
- */
-export function maskedSample(endpointId: string, s: PendingSample): SampleRow {
-  const r = s.record;
-  const requestHeaders = r.requestHeaders ?? {};
-  const responseHeaders = r.responseHeaders ?? {};
-  return {
-    endpointId,
-    seq: s.seq,
-    time: Number.isFinite(r.time) ? Math.floor(r.time) : 0,
-    request: {
-      method: typeof r.method === 'string' ? r.method.toUpperCase() : 'GET',
-      path: maskPath(
-        typeof r.path === 'string' ? r.path : '/',
-        bitDecision(s.queryMask, 'request'),
-        s.pathMask,
-      ),
-      headers: maskHeaders(requestHeaders, 'request', bitDecision(s.requestHeaderMask, 'request')),
-      body: sampleBody(
-        r.requestPayload,
-        s.requestBody,
-        headerValue(requestHeaders, 'content-type'),
-        'request',
-      ),
-      ip: typeof r.ip === 'string' ? r.ip : '',
-    },
-    response: {
-      statusCode: r.statusCode,
-      headers: maskHeaders(responseHeaders, 'response', bitDecision(s.responseHeaderMask, 'response')),
-      body: sampleBody(
-        r.responsePayload,
-        s.responseBody,
-        headerValue(responseHeaders, 'content-type'),
-        'response',
-      ),
-    },
-  };
 }

@@ -79,6 +79,10 @@ export interface CollectionRow {
   tags: Record<string, string>;
   firstSeen: number;
   lastSeen: number;
+  /** Calls to endpoints not stored because the collection had reached its endpoint cap. */
+  callsOverEndpointCap: number;
+  /** Parameter values not stored because their endpoint had reached its parameter cap. */
+  valuesOverParameterCap: number;
 }
 
 export interface EndpointRow {
@@ -146,6 +150,21 @@ export interface InventorySnapshot {
   hourly: HourlyCountRow[];
 }
 
+/**
+ * A record set aside instead of applied: applying it killed the engine thread on every attempt, so it is
+ * kept (with why) for a person to look at, and the log moves on past it.
+ */
+export interface IsolatedRecord {
+  seq: number;
+  reason: string;
+  record: TrafficRecord;
+  /** Epoch milliseconds. */
+  isolatedAt: number;
+}
+
+/** The rows of some collections (what a store loads on demand): a snapshot without its checkpoint. */
+export type InventoryPart = Omit<InventorySnapshot, 'checkpoint'>;
+
 /** What changed since the last `takeChanges()`; to be committed atomically with `checkpoint`. */
 export interface InventoryChanges {
   checkpoint: number;
@@ -163,6 +182,19 @@ export interface InventoryChanges {
   processed: number;
   /** Records that could not be read at all (malformed); skipped, their seq still passes the checkpoint. */
   failed?: number;
+  /** Records set aside (see `IsolatedRecord`), stored in the same transaction as the checkpoint. */
+  isolated?: IsolatedRecord[];
+  /** Endpoints created in this batch of changes (endpoints in the store = before + created − removed). */
+  endpointsCreated: number;
+  /** What the cardinality caps kept out since the last take (also counted on the collection rows). */
+  overCap: OverCapCounts;
+}
+
+export interface OverCapCounts {
+  calls: number;
+  values: number;
+  /** Collections whose counter left zero in this batch (reported once per collection and kind). */
+  reached: { collectionId: string; name: string; cap: 'endpoints' | 'parameters' }[];
 }
 
 export interface InventoryOptions {
@@ -170,8 +202,17 @@ export interface InventoryOptions {
   acceptStatus?: (statusCode: number) => boolean;
   /** Paths containing any of these are ignored; default `['/health', 'api/ingestData']`. */
   ignorePathsContaining?: string[];
-  /** Per endpoint; default 1000. */
+  /**
+   * Per endpoint; default 1000. Room for a large JSON body's leaves plus every header and cookie; a
+   * parameter beyond it (random query keys, ids used as keys) is counted on the collection, not stored.
+   */
   maxParametersPerEndpoint?: number;
+  /**
+   * Per collection; default 2000. Big public APIs have hundreds to about a thousand operations; beyond
+   * this a collection is almost always an id the templater does not recognise, so calls to endpoints
+   * beyond it are counted on the collection, not stored.
+   */
+  maxEndpointsPerCollection?: number;
   /** Per endpoint; default 10. */
   maxSamplesPerEndpoint?: number;
 }

@@ -1,8 +1,17 @@
 import type { HeaderMap } from '@tapline/contracts';
 import { classifyValue, isSecretName } from './classify-value.js';
-import type { ParameterLocation } from './inventory-types.js';
+import { decodeOrKeep } from './decode-or-keep.js';
+import type { PendingBody, PendingSample } from './endpoint-state.js';
+import { headerValue } from './header-value.js';
+import type { ParameterLocation, SampleRow } from './inventory-types.js';
 
 export const MASK = '****';
+
+/**
+ * Masking decided while a record is applied is kept as the bits of one small integer per kind (headers,
+ * query pairs, path segments): positions from this one on are classified again when the sample is built.
+ */
+export const MASK_BITS = 31;
 
 const EMAIL_IN_TEXT_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const JWT_IN_TEXT_RE = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
@@ -76,7 +85,7 @@ export function maskPath(
   if (segmentMask === null) {
     maskedPath = pathPart
       .split('/')
-      .map((seg) => (seg.length > 0 && mustMask('', safeDecode(seg), 'request', true) ? MASK : seg))
+      .map((seg) => (seg.length > 0 && mustMask('', decodeOrKeep(seg, true), 'request', true) ? MASK : seg))
       .join('/');
   } else if (segmentMask !== 0) {
     // Bits count segments after the leading '/', as templatePath does.
@@ -95,23 +104,16 @@ export function maskPath(
     .map((pair) => {
       if (pair.length === 0) return pair;
       const eq = pair.indexOf('=');
-      const name = safeDecode(eq < 0 ? pair : pair.slice(0, eq));
+      const name = decodeOrKeep(eq < 0 ? pair : pair.slice(0, eq), true);
       if (name.length === 0) return pair;
       index++;
       if (eq < 0) return pair;
-      return decideQuery(name, safeDecode(pair.slice(eq + 1)), index) ? `${pair.slice(0, eq)}=${MASK}` : pair;
+      return decideQuery(name, decodeOrKeep(pair.slice(eq + 1), true), index)
+        ? `${pair.slice(0, eq)}=${MASK}`
+        : pair;
     })
     .join('&');
   return `${maskedPath}?${query}`;
-}
-
-function safeDecode(s: string): string {
-  if (!s.includes('%') && !s.includes('+')) return s;
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
-  } catch {
-    return s;
-  }
 }
 
 /** Masks a body: JSON keeps its structure with sensitive leaves replaced; form bodies per field; other text scrubbed. */
@@ -132,8 +134,8 @@ export function maskBody(body: string, contentType: string | undefined, location
       .map((pair) => {
         const eq = pair.indexOf('=');
         if (eq < 0) return pair;
-        const name = safeDecode(pair.slice(0, eq));
-        return mustMask(name, safeDecode(pair.slice(eq + 1)), location, true)
+        const name = decodeOrKeep(pair.slice(0, eq), true);
+        return mustMask(name, decodeOrKeep(pair.slice(eq + 1), true), location, true)
           ? `${pair.slice(0, eq)}=${MASK}`
           : pair;
       })
@@ -175,4 +177,65 @@ export function maskJson(
   if (value === null || typeof value === 'boolean') return value;
   if (forced) return MASK;
   return mustMask(name, value, location, false) ? MASK : value;
+}
+
+// ---- samples -------------------------------------------------------------------------------
+
+function bitDecision(bits: number | null, location: ParameterLocation): MaskDecision | undefined {
+  if (bits === null) return undefined;
+  return (name, value, index) =>
+    index < MASK_BITS ? (bits & (1 << index)) !== 0 : mustMask(name, value, location, true);
+}
+
+function sampleBody(
+  text: string | undefined,
+  pending: PendingBody,
+  contentType: string | undefined,
+  location: ParameterLocation,
+): string {
+  const body = typeof text === 'string' ? text : '';
+  if (pending === 'as-is') return body;
+  if (pending !== null) return JSON.stringify(pending.json);
+  return maskBody(body, contentType, location);
+}
+
+/**
+ * A sample with secrets masked: authorization, cookies, API keys and sensitive values. Uses the masking
+ * decided while the record was applied when there is one, else classifies values now.
+ */
+export function maskedSample(endpointId: string, s: PendingSample): SampleRow {
+  const r = s.record;
+  const requestHeaders = r.requestHeaders ?? {};
+  const responseHeaders = r.responseHeaders ?? {};
+  return {
+    endpointId,
+    seq: s.seq,
+    time: Number.isFinite(r.time) ? Math.floor(r.time) : 0,
+    request: {
+      method: typeof r.method === 'string' ? r.method.toUpperCase() : 'GET',
+      path: maskPath(
+        typeof r.path === 'string' ? r.path : '/',
+        bitDecision(s.queryMask, 'request'),
+        s.pathMask,
+      ),
+      headers: maskHeaders(requestHeaders, 'request', bitDecision(s.requestHeaderMask, 'request')),
+      body: sampleBody(
+        r.requestPayload,
+        s.requestBody,
+        headerValue(requestHeaders, 'content-type'),
+        'request',
+      ),
+      ip: typeof r.ip === 'string' ? r.ip : '',
+    },
+    response: {
+      statusCode: r.statusCode,
+      headers: maskHeaders(responseHeaders, 'response', bitDecision(s.responseHeaderMask, 'response')),
+      body: sampleBody(
+        r.responsePayload,
+        s.responseBody,
+        headerValue(responseHeaders, 'content-type'),
+        'response',
+      ),
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { classifyValue, isSecretName } from './classify-value.js';
+import { decodeOrKeep } from './decode-or-keep.js';
 import {
   addUnique,
   allParams,
@@ -169,7 +170,7 @@ export function foldEndpoint(
   // The static segment becomes a value of the new STRING path parameter.
   const raw = src.segments?.[position];
   if (raw !== undefined && s.calls > 0) {
-    const value = safeDecode(raw);
+    const value = decodeOrKeep(raw);
     const c = classifyValue(value, 'request', true);
     const name = pathParameterName('STRING', position);
     const synthetic: ParamState['row'] = {
@@ -212,13 +213,4 @@ export function foldEndpoint(
 function retarget(x: SampleRow | PendingSample, endpointId: string): SampleRow | PendingSample {
   if ('pending' in x || x.endpointId === endpointId) return x;
   return Object.freeze({ ...x, endpointId });
-}
-
-function safeDecode(s: string): string {
-  if (!s.includes('%')) return s;
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }

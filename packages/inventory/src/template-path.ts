@@ -1,4 +1,5 @@
 import { isJwt, isUuid } from './classify-value.js';
+import { decodeOrKeep } from './decode-or-keep.js';
 
 /** Tokens a path segment can be replaced by. */
 export const PATH_TOKENS = ['INTEGER', 'FLOAT', 'UUID', 'OBJECT_ID', 'STRING'] as const;
@@ -47,21 +48,13 @@ export function templateSegment(segment: string): PathToken | null {
   if (len === 24 && digits + hex === 24) return 'OBJECT_ID';
   if (len === 36 && minus === 4 && isUuid(segment)) return 'UUID';
   if (other > 0 || dots > 0) {
-    const decoded = segment.includes('%') ? safeDecode(segment) : segment;
+    const decoded = decodeOrKeep(segment);
     if (decoded.includes('@') && EMAIL_RE.test(decoded)) return 'STRING';
     if (dots === 2 && isJwt(segment)) return 'STRING';
     return null;
   }
   if (digits >= 3 && len >= LONG_ALNUM_MIN && letters + hex > 0 && ALNUM_RE.test(segment)) return 'STRING';
   return null;
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 export interface TemplatedPath {

@@ -39,11 +39,17 @@ export interface ServerConfig extends ListenerSecurityConfig {
   maxBodyBytes: number;
   /** Directory with the built dashboard; `null` when there is none to serve. */
   dashboardDir: string | null;
-  /**
-   * V8 old-generation limit of the engine thread. Bounds memory (the engine's live state is about
-   * 15 KB per endpoint); raise it for inventories beyond ~15,000 endpoints.
-   */
+  /** V8 old-generation limit of the engine thread; must leave room above the working set. */
   engineHeapMb: number;
+  /**
+   * Memory budget of the engine's working set: the collections recent records touched. The rest of the
+   * inventory stays in the store and is loaded when a record needs it; the inventory's size does not
+   * change how much memory the engine uses.
+   */
+  engineWorkingSetMb: number;
+  /** Cardinality caps: beyond them new endpoints / parameters are counted on the collection, not stored. */
+  maxEndpointsPerCollection: number;
+  maxParametersPerEndpoint: number;
 }
 
 export const DEFAULT_CONFIG = {
@@ -60,6 +66,9 @@ export const DEFAULT_CONFIG = {
   maxBodyBytes: 10 * 1024 * 1024,
   dashboardDir: null,
   engineHeapMb: 256,
+  engineWorkingSetMb: 64,
+  maxEndpointsPerCollection: 2_000,
+  maxParametersPerEndpoint: 1_000,
 } as const satisfies Omit<ServerConfig, keyof ListenerSecurityConfig>;
 
 /** What callers pass: any subset, the security part itself partial. */
@@ -88,6 +97,9 @@ export const CONFIG_SOURCES = {
   sync: { flag: undefined, env: 'TAPLINE_SYNC' },
   dashboardDir: { flag: undefined, env: 'TAPLINE_DASHBOARD_DIR' },
   engineHeapMb: { flag: undefined, env: 'TAPLINE_ENGINE_HEAP_MB' },
+  engineWorkingSetMb: { flag: undefined, env: 'TAPLINE_ENGINE_WORKING_SET_MB' },
+  maxEndpointsPerCollection: { flag: undefined, env: 'TAPLINE_MAX_ENDPOINTS_PER_COLLECTION' },
+  maxParametersPerEndpoint: { flag: undefined, env: 'TAPLINE_MAX_PARAMETERS_PER_ENDPOINT' },
 } as const;
 
 function label(key: keyof typeof CONFIG_SOURCES, fromFlag: boolean): string {
@@ -138,6 +150,20 @@ export function configFromFlagsAndEnv(
   const heap = env.TAPLINE_ENGINE_HEAP_MB;
   if (heap !== undefined && heap !== '')
     config.engineHeapMb = integerIn('TAPLINE_ENGINE_HEAP_MB', heap, 64, 65536);
+  const workingSet = env.TAPLINE_ENGINE_WORKING_SET_MB;
+  if (workingSet !== undefined && workingSet !== '')
+    config.engineWorkingSetMb = integerIn('TAPLINE_ENGINE_WORKING_SET_MB', workingSet, 8, 65536);
+  const maxEndpoints = env.TAPLINE_MAX_ENDPOINTS_PER_COLLECTION;
+  if (maxEndpoints !== undefined && maxEndpoints !== '')
+    config.maxEndpointsPerCollection = integerIn(
+      'TAPLINE_MAX_ENDPOINTS_PER_COLLECTION',
+      maxEndpoints,
+      1,
+      1e7,
+    );
+  const maxParameters = env.TAPLINE_MAX_PARAMETERS_PER_ENDPOINT;
+  if (maxParameters !== undefined && maxParameters !== '')
+    config.maxParametersPerEndpoint = integerIn('TAPLINE_MAX_PARAMETERS_PER_ENDPOINT', maxParameters, 1, 1e6);
   const dashboard = env.TAPLINE_DASHBOARD_DIR;
   if (dashboard !== undefined && dashboard !== '') config.dashboardDir = resolve(dashboard);
   return { ...config, ...securityFromFlagsAndEnv(flags, env) };
@@ -160,6 +186,20 @@ export function completeConfig(partial: ServerConfigInput): Readonly<ServerConfi
   }
   if (!(Number.isInteger(config.engineHeapMb) && config.engineHeapMb >= 64)) {
     invalid('TAPLINE_ENGINE_HEAP_MB', 'expected an integer >= 64 (megabytes)');
+  }
+  if (!(Number.isInteger(config.engineWorkingSetMb) && config.engineWorkingSetMb >= 8)) {
+    invalid('TAPLINE_ENGINE_WORKING_SET_MB', 'expected an integer >= 8 (megabytes)');
+  }
+  if (config.engineWorkingSetMb > config.engineHeapMb / 2) {
+    invalid(
+      `TAPLINE_ENGINE_WORKING_SET_MB=${config.engineWorkingSetMb}`,
+      `expected at most half of TAPLINE_ENGINE_HEAP_MB (${config.engineHeapMb}): the engine needs room for batches and commits`,
+    );
+  }
+  for (const key of ['maxEndpointsPerCollection', 'maxParametersPerEndpoint'] as const) {
+    if (!(Number.isInteger(config[key]) && config[key] >= 1)) {
+      invalid(CONFIG_SOURCES[key].env, 'expected an integer >= 1');
+    }
   }
   const listeners = completeListenerSecurity(config, partial);
   return Object.freeze({

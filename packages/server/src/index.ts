@@ -22,31 +22,21 @@ export {
 } from './config.js';
 export { defaultDashboardDir } from './dashboard-static.js';
 export { ServerError, ServerErrorCode } from './errors.js';
+export type { TrafficLog } from './log/traffic-log.js';
 export { ServerMetrics } from './metrics.js';
 export type {
   CollectionListing,
   EndpointDetail,
   EndpointFilter,
   InventoryQueries,
-  InventoryStore,
   OpenApiSource,
-  TrafficLog,
-} from './ports.js';
-export type {
-  CollectionDto,
-  CollectionsResponse,
-  EndpointDetailResponse,
-  EndpointDto,
-  EndpointsResponse,
-  HourlyDto,
-  ParameterDto,
-  SampleDto,
-} from './query/dto.js';
-export { type RunningServer, type StartServerOptions, startServer } from './server.js';
-export { SqliteInventoryQueries } from './sqlite/sqlite-inventory-queries.js';
-export { SqliteInventoryStore } from './sqlite/sqlite-inventory-store.js';
-export { SqliteTrafficLog } from './sqlite/sqlite-traffic-log.js';
+} from './query/inventory-queries.js';
+export { type RunningServer, type ServerParts, type StartServerOptions, startServer } from './server.js';
+export { sqliteStorage } from './sqlite/sqlite-storage.js';
+export type { StorageFactories, StorageSettings, StorageWiring } from './storage.js';
+export type { InventoryStore } from './store/inventory-store.js';
 export {
+  type InventoryEvent,
   type InventoryLoopOptions,
   type InventoryProgress,
   runInventoryLoop,

@@ -12,7 +12,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import type { GroupCommitter } from './ingest/group-commit.js';
 import { ingestRoutes } from './ingest/ingest-route.js';
 import type { ServerMetrics } from './metrics.js';
-import type { InventoryQueries } from './ports.js';
+import type { InventoryQueries } from './query/inventory-queries.js';
 import { queryRoutes } from './query/query-routes.js';
 
 /** `all`: one listener for everything; `ingest`: only ingestion and /healthCheck; `ui`: everything else. */

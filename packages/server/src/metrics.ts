@@ -11,6 +11,12 @@ export class ServerMetrics {
   endpoints = 0;
   /** Errors reported by the inventory worker (the loop retries or skips the offending record). */
   workerErrors = 0;
+  /** Records set aside because applying them killed the engine (totals from the store). */
+  isolated = 0;
+  callsOverEndpointCap = 0;
+  valuesOverParameterCap = 0;
+  workingSetBytes = 0;
+  residentCollections = 0;
 
   get lag(): number {
     return Math.max(0, this.headSeq - this.checkpoint);
@@ -66,6 +72,36 @@ export class ServerMetrics {
       'counter',
       'Errors reported by the inventory worker.',
       this.workerErrors,
+    );
+    metric(
+      'tapline_inventory_isolated_records_total',
+      'counter',
+      'Records set aside because applying them killed the engine on every attempt.',
+      this.isolated,
+    );
+    metric(
+      'tapline_inventory_calls_over_endpoint_cap_total',
+      'counter',
+      'Calls to endpoints not stored because their collection reached its endpoint cap.',
+      this.callsOverEndpointCap,
+    );
+    metric(
+      'tapline_inventory_values_over_parameter_cap_total',
+      'counter',
+      'Parameter values not stored because their endpoint reached its parameter cap.',
+      this.valuesOverParameterCap,
+    );
+    metric(
+      'tapline_engine_working_set_bytes',
+      'gauge',
+      "Estimated heap held by the engine's working set after the last commit.",
+      this.workingSetBytes,
+    );
+    metric(
+      'tapline_engine_resident_collections',
+      'gauge',
+      "Collections in the engine's working set after the last commit.",
+      this.residentCollections,
     );
     return `${lines.join('\n')}\n`;
   }

@@ -22,6 +22,9 @@ describe('server configuration', () => {
         TAPLINE_LOG_LEVEL: 'WARN',
         TAPLINE_SYNC: 'normal',
         TAPLINE_ENGINE_HEAP_MB: '512',
+        TAPLINE_ENGINE_WORKING_SET_MB: '128',
+        TAPLINE_MAX_ENDPOINTS_PER_COLLECTION: '5000',
+        TAPLINE_MAX_PARAMETERS_PER_ENDPOINT: '300',
       },
     );
     expect(completeConfig(partial)).toMatchObject({
@@ -35,7 +38,28 @@ describe('server configuration', () => {
       logLevel: 'warn',
       sync: 'normal',
       engineHeapMb: 512,
+      engineWorkingSetMb: 128,
+      maxEndpointsPerCollection: 5000,
+      maxParametersPerEndpoint: 300,
     });
+  });
+
+  it('keeps the working set within half of the engine heap, and the caps positive', () => {
+    expect(completeConfig({})).toMatchObject({
+      engineHeapMb: 256,
+      engineWorkingSetMb: 64,
+      maxEndpointsPerCollection: 2000,
+      maxParametersPerEndpoint: 1000,
+    });
+    expect(() => completeConfig({ engineWorkingSetMb: 200 })).toThrow(
+      /TAPLINE_ENGINE_WORKING_SET_MB=200: expected at most half of TAPLINE_ENGINE_HEAP_MB \(256\)/,
+    );
+    expect(() => configFromFlagsAndEnv({}, { TAPLINE_MAX_ENDPOINTS_PER_COLLECTION: '0' })).toThrow(
+      /TAPLINE_MAX_ENDPOINTS_PER_COLLECTION/,
+    );
+    expect(() => completeConfig({ maxParametersPerEndpoint: 0 })).toThrow(
+      /TAPLINE_MAX_PARAMETERS_PER_ENDPOINT/,
+    );
   });
 
   it('names the flag or variable and what to fix', () => {

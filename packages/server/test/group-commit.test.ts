@@ -1,7 +1,7 @@
 import type { TrafficRecord } from '@tapline/contracts';
 import { describe, expect, it } from 'vitest';
 import { GroupCommitter } from '../src/ingest/group-commit.js';
-import type { TrafficLog } from '../src/ports.js';
+import type { TrafficLog } from '../src/log/traffic-log.js';
 import { makeRecord } from './support/records.js';
 
 /** Counts transactions; everything else is irrelevant here. */
@@ -23,6 +23,7 @@ function countingLog(): TrafficLog & { appends: number[]; failNext: boolean } {
     readAfter: async () => [],
     headSeq: async () => seq,
     pruneProcessed: async () => 0,
+    count: async () => 0,
     close: async () => {},
   };
   return log;

@@ -4,7 +4,7 @@ import { installErrorHandler } from '../src/error-handler.js';
 import { GroupCommitter } from '../src/ingest/group-commit.js';
 import { ingestRoutes } from '../src/ingest/ingest-route.js';
 import { ServerMetrics } from '../src/metrics.js';
-import { SqliteTrafficLog } from '../src/sqlite/sqlite-traffic-log.js';
+import { storage } from '../src/sqlite/sqlite-storage.js';
 import { aktoFixtureBody, makeRecord, wireBody } from './support/records.js';
 import { makeTempDir } from './support/temp-dir.js';
 
@@ -19,7 +19,7 @@ describe('POST /api/ingestData', () => {
   async function build(options: { tokens?: string[]; maxLagRecords?: number; maxBodyBytes?: number } = {}) {
     const temp = makeTempDir();
     cleanups.push(temp.remove);
-    const log = await SqliteTrafficLog.open(temp.dir, 'full');
+    const log = await storage.trafficLog({ dataDir: temp.dir, sync: 'full' });
     cleanups.push(() => log.close());
     const metrics = new ServerMetrics();
     let wakes = 0;
@@ -213,7 +213,7 @@ describe('POST /api/ingestData', () => {
 describe('POST /api/ingestData when storage fails', () => {
   it('acknowledges nothing and answers 503 with Retry-After', async () => {
     const temp = makeTempDir();
-    const log = await SqliteTrafficLog.open(temp.dir, 'full');
+    const log = await storage.trafficLog({ dataDir: temp.dir, sync: 'full' });
     await log.close(); // appends now throw: the database is closed
     const metrics = new ServerMetrics();
     const app = Fastify();

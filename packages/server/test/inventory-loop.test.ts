@@ -1,7 +1,5 @@
-import { InventoryEngine } from '@tapline/inventory';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteInventoryStore } from '../src/sqlite/sqlite-inventory-store.js';
-import { SqliteTrafficLog } from '../src/sqlite/sqlite-traffic-log.js';
+import { storage } from '../src/sqlite/sqlite-storage.js';
 import { runInventoryLoop } from '../src/worker/inventory-loop.js';
 import { WakeSignal } from '../src/worker/wake-signal.js';
 import { makeRecord } from './support/records.js';
@@ -14,8 +12,8 @@ describe('runInventoryLoop (real engine, SQLite log and store)', () => {
   });
 
   async function start(dir: string, retentionMs: number) {
-    const log = await SqliteTrafficLog.open(dir, 'full');
-    const store = await SqliteInventoryStore.open(dir, 'full');
+    const log = await storage.trafficLog({ dataDir: dir, sync: 'full' });
+    const store = await storage.inventoryStore({ dataDir: dir, sync: 'full' });
     const signal = new WakeSignal();
     const errors: unknown[] = [];
     let checkpoint = -1;
@@ -23,8 +21,8 @@ describe('runInventoryLoop (real engine, SQLite log and store)', () => {
     const done = runInventoryLoop({
       log,
       store,
-      createEngine: (options, snapshot) => new InventoryEngine(options, snapshot),
       batchSize: 7,
+      workingSetBytes: 64 * 1024 * 1024,
       commitEvery: 20,
       commitIntervalMs: 1000,
       retentionMs,

@@ -1,7 +1,6 @@
 import type { InventoryChanges } from '@tapline/inventory';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteInventoryQueries } from '../src/sqlite/sqlite-inventory-queries.js';
-import { SqliteInventoryStore } from '../src/sqlite/sqlite-inventory-store.js';
+import { storage } from '../src/sqlite/sqlite-storage.js';
 import { makeTempDir } from './support/temp-dir.js';
 
 function changes(overrides: Partial<InventoryChanges> = {}): InventoryChanges {
@@ -15,6 +14,8 @@ function changes(overrides: Partial<InventoryChanges> = {}): InventoryChanges {
         tags: { service: 'lambda' },
         firstSeen: 100,
         lastSeen: 200,
+        callsOverEndpointCap: 0,
+        valuesOverParameterCap: 0,
       },
     ],
     endpoints: [
@@ -92,6 +93,8 @@ function changes(overrides: Partial<InventoryChanges> = {}): InventoryChanges {
     removedEndpointIds: [],
     filtered: 0,
     processed: 5,
+    endpointsCreated: 2,
+    overCap: { calls: 0, values: 0, reached: [] },
     ...overrides,
   };
 }
@@ -105,9 +108,9 @@ describe('SqliteInventoryStore and SqliteInventoryQueries', () => {
   async function open() {
     const temp = makeTempDir();
     cleanups.push(temp.remove);
-    const store = await SqliteInventoryStore.open(temp.dir, 'full');
+    const store = await storage.inventoryStore({ dataDir: temp.dir, sync: 'full' });
     cleanups.push(() => store.close());
-    const queries = await SqliteInventoryQueries.open(temp.dir, 'full');
+    const queries = await storage.inventoryQueries({ dataDir: temp.dir, sync: 'full' });
     cleanups.push(() => queries.close());
     return { store, queries, dir: temp.dir };
   }
@@ -116,7 +119,7 @@ describe('SqliteInventoryStore and SqliteInventoryQueries', () => {
     const { store, dir } = await open();
     expect(await store.checkpoint()).toBe(0);
     await store.commit(changes());
-    const reopened = await SqliteInventoryStore.open(dir, 'full');
+    const reopened = await storage.inventoryStore({ dataDir: dir, sync: 'full' });
     cleanups.push(() => reopened.close());
     const snapshot = await reopened.loadSnapshot();
     expect(snapshot.checkpoint).toBe(5);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteTrafficLog } from '../src/sqlite/sqlite-traffic-log.js';
+import { storage } from '../src/sqlite/sqlite-storage.js';
 import { makeRecord } from './support/records.js';
 import { makeTempDir } from './support/temp-dir.js';
 
@@ -12,7 +12,7 @@ describe('SqliteTrafficLog', () => {
   async function openLog() {
     const temp = makeTempDir();
     cleanups.push(temp.remove);
-    const log = await SqliteTrafficLog.open(temp.dir, 'full');
+    const log = await storage.trafficLog({ dataDir: temp.dir, sync: 'full' });
     cleanups.push(() => log.close());
     return { log, dir: temp.dir };
   }
@@ -49,7 +49,7 @@ describe('SqliteTrafficLog', () => {
     expect(await log.count()).toBe(0);
     expect(await log.headSeq()).toBe(5);
     await log.close();
-    const reopened = await SqliteTrafficLog.open(dir, 'full');
+    const reopened = await storage.trafficLog({ dataDir: dir, sync: 'full' });
     cleanups.push(() => reopened.close());
     expect(await reopened.append([makeRecord()])).toEqual({ firstSeq: 6, lastSeq: 6 });
   });

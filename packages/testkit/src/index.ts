@@ -21,5 +21,6 @@ export {
   InMemoryCollector,
   type InMemoryCollectorOptions,
 } from './in-memory-collector.js';
+export { InMemoryInventoryRows } from './in-memory-inventory-rows.js';
 export { selfSignedCert } from './self-signed-cert.js';
 export { trafficRecord } from './traffic-records.js';

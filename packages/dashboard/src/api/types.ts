@@ -1,5 +1,5 @@
-/** Shapes of the query API (`packages/server/src/query/dto.ts`). Times are ISO 8601 strings. */
-import type { AuthType as EngineAuthType, SensitiveClass as EngineSensitiveClass } from '@tapline/inventory';
+/** Shapes of the query API (declared in `@tapline/contracts`). Times are ISO 8601 strings. */
+
 import type {
   CollectionDto,
   EndpointDetailResponse,
@@ -8,7 +8,8 @@ import type {
   HourlyDto,
   ParameterDto,
   SampleDto,
-} from '@tapline/server';
+} from '@tapline/contracts';
+import type { AuthType as EngineAuthType, SensitiveClass as EngineSensitiveClass } from '@tapline/inventory';
 
 export const SENSITIVE_CLASSES = [
   'EMAIL',
@@ -43,7 +44,7 @@ void authTypesComplete;
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
-/** The query API's response shapes come from the server itself, so the two cannot drift apart. */
+/** The query API's response shapes, from the contract the server builds them to. */
 export type Collection = CollectionDto;
 export type Endpoint = EndpointDto;
 export type ParameterIn = ParameterDto['in'];

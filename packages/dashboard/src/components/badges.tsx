@@ -31,6 +31,32 @@ export function AuthBadges({ types }: { types: readonly string[] }) {
   );
 }
 
+/**
+ * Shown when a cardinality cap kept part of a collection out of the inventory: what was counted, not
+ * stored, so the numbers on the page are known to be incomplete.
+ */
+export function CapBadge({
+  collection,
+}: {
+  collection: { callsOverEndpointCap: number; valuesOverParameterCap: number };
+}) {
+  const { callsOverEndpointCap: calls, valuesOverParameterCap: values } = collection;
+  if (calls === 0 && values === 0) return null;
+  const parts = [
+    calls > 0 ? `${calls.toLocaleString('en-US')} calls to endpoints beyond the endpoint cap` : '',
+    values > 0 ? `${values.toLocaleString('en-US')} parameter values beyond the parameter cap` : '',
+  ].filter((part) => part !== '');
+  return (
+    <span
+      className="badge badge-capped"
+      title={`Counted, not stored: ${parts.join('; ')}`}
+      data-testid="cap-badge"
+    >
+      capped
+    </span>
+  );
+}
+
 export function StatusCodes({ codes }: { codes: readonly number[] }) {
   return (
     <span className="badges">

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { collectionUrl, listCollections } from '../api/client.js';
 import type { Collection } from '../api/types.js';
-import { AuthBadges, TagChip } from '../components/badges.js';
+import { AuthBadges, CapBadge, TagChip } from '../components/badges.js';
 import { EmptyState } from '../components/empty-state.js';
 import { ErrorBanner } from '../components/layout.js';
 import { SearchBox } from '../components/search-box.js';
@@ -122,6 +122,7 @@ export function CollectionsPage() {
                 <Link to={collectionUrl(c.id)} className="strong collection-name">
                   {c.name}
                 </Link>
+                <CapBadge collection={c} />
                 {c.host !== null && c.host !== c.name && <div className="muted small">{c.host}</div>}
               </td>
               <td className="num">{formatNumber(c.endpoints)}</td>

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { type EndpointQuery, listCollections, openApiUrl } from '../api/client.js';
 import { HTTP_METHODS, SENSITIVE_CLASSES } from '../api/types.js';
-import { AuthBadges, TagChip } from '../components/badges.js';
+import { AuthBadges, CapBadge, TagChip } from '../components/badges.js';
 import { EndpointTable } from '../components/endpoint-table.js';
 import { Breadcrumbs, ErrorBanner } from '../components/layout.js';
 import { SearchBox } from '../components/search-box.js';
@@ -41,7 +41,10 @@ export function EndpointsPage() {
         <Link to="/">Collections</Link> / <span>{collection?.name ?? id}</span>
       </Breadcrumbs>
       <div className="page-head">
-        <h1 data-testid="collection-name">{collection?.name ?? 'Collection'}</h1>
+        <h1 data-testid="collection-name">
+          {collection?.name ?? 'Collection'}
+          {collection !== undefined && <CapBadge collection={collection} />}
+        </h1>
         <a className="button" href={openApiUrl(id)} download={`${id}-openapi.json`}>
           Download OpenAPI
         </a>

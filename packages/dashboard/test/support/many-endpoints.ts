@@ -10,17 +10,20 @@ const LEVELS = [
   ['items', 'notes', 'tags', 'links', 'stats', 'rules', 'roles', 'teams', 'zones'],
 ] as const;
 
+/** A fifth level, only for counts beyond four levels (2 × 9^5 = 118,098). */
+const FIFTH = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
+
 export function distinctPaths(count: number): { method: string; path: string }[] {
+  const levels: readonly (readonly string[])[] = count > 2 * 9 ** 4 ? [...LEVELS, FIFTH] : LEVELS;
   const out: { method: string; path: string }[] = [];
-  for (const method of ['GET', 'POST']) {
-    for (const a of LEVELS[0])
-      for (const b of LEVELS[1])
-        for (const c of LEVELS[2])
-          for (const d of LEVELS[3]) {
-            if (out.length === count) return out;
-            out.push({ method, path: `/${a}/${b}/${c}/${d}` });
-          }
-  }
+  const walk = (method: string, prefix: string, depth: number): void => {
+    for (const word of levels[depth] ?? []) {
+      if (out.length === count) return;
+      if (depth === levels.length - 1) out.push({ method, path: `${prefix}/${word}` });
+      else walk(method, `${prefix}/${word}`, depth + 1);
+    }
+  };
+  for (const method of ['GET', 'POST']) walk(method, '', 0);
   if (out.length < count) throw new Error(`at most ${out.length} distinct endpoints, asked for ${count}`);
   return out;
 }

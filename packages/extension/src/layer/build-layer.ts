@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import yazl from 'yazl';
 import { ExtensionError, ExtensionErrorCode } from '../errors.js';
 import { FIND_NODE_SH, IDLE_EXTENSION_SH, LAUNCHER_SH, WRAPPER_SH } from './layer-scripts.js';
@@ -30,29 +30,6 @@ export interface BuiltLayer {
 // Both src/layer and dist/layer sit two levels below the package root.
 const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY = path.join(PACKAGE_DIR, 'src', 'main.ts');
-const CONTRACTS_SRC = path.join(PACKAGE_DIR, '..', 'contracts', 'src');
-
-/**
- * The bundle needs only the dependency-free parts of @tapline/contracts (record type, wire encoding,
- * reason phrases); the schema module would drag TypeBox into every cold start.
- */
-const contractsSubset: Plugin = {
-  name: 'tapline-contracts-subset',
-  setup(b) {
-    b.onResolve({ filter: /^@tapline\/contracts$/ }, () => ({
-      path: 'contracts-subset',
-      namespace: 'tapline',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'tapline' }, () => ({
-      contents: ['wire-encode', 'http-status', 'traffic-record', 'header-lookup']
-        .map((m) => `export * from ${JSON.stringify(path.join(CONTRACTS_SRC, `${m}.ts`))};`)
-        .join('\n'),
-      loader: 'ts',
-      resolveDir: CONTRACTS_SRC,
-    }));
-  },
-};
-
 /** Bundles the extension into one minified ESM file for Node 18+, with no external dependencies. */
 export async function bundleExtension(): Promise<string> {
   const pkg = JSON.parse(await readFile(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
@@ -69,7 +46,6 @@ export async function bundleExtension(): Promise<string> {
       write: false,
       legalComments: 'none',
       define: { __TAPLINE_VERSION__: JSON.stringify(pkg.version) },
-      plugins: [contractsSubset],
       logLevel: 'silent',
     });
     const file = result.outputFiles[0];

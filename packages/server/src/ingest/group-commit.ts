@@ -1,5 +1,5 @@
 import type { TrafficRecord } from '@tapline/contracts';
-import type { TrafficLog } from '../ports.js';
+import type { TrafficLog } from '../log/traffic-log.js';
 
 interface Pending {
   records: readonly TrafficRecord[];

@@ -1,10 +1,11 @@
+import type { CollectionDto, EndpointDto, HourlyDto, ParameterDto, SampleDto } from '@tapline/contracts';
 import type { EndpointRow, HourlyCountRow, ParameterRow, SampleRow } from '@tapline/inventory';
-import type { CollectionListing } from '../ports.js';
+import type { CollectionListing } from './inventory-queries.js';
 
 /** Epoch seconds → ISO 8601. */
 export const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
 
-export function collectionDto(row: CollectionListing) {
+export function collectionDto(row: CollectionListing): CollectionDto {
   return {
     id: row.id,
     name: row.name,
@@ -15,10 +16,12 @@ export function collectionDto(row: CollectionListing) {
     authTypes: row.authTypes,
     firstSeen: iso(row.firstSeen),
     lastSeen: iso(row.lastSeen),
+    callsOverEndpointCap: row.callsOverEndpointCap,
+    valuesOverParameterCap: row.valuesOverParameterCap,
   };
 }
 
-export function endpointDto(row: EndpointRow) {
+export function endpointDto(row: EndpointRow): EndpointDto {
   return {
     id: row.id,
     collectionId: row.collectionId,
@@ -34,7 +37,7 @@ export function endpointDto(row: EndpointRow) {
   };
 }
 
-export function parameterDto(row: ParameterRow) {
+export function parameterDto(row: ParameterRow): ParameterDto {
   return {
     id: row.id,
     location: row.location,
@@ -50,30 +53,10 @@ export function parameterDto(row: ParameterRow) {
   };
 }
 
-export function sampleDto(row: SampleRow) {
+export function sampleDto(row: SampleRow): SampleDto {
   return { seq: row.seq, time: iso(row.time), request: row.request, response: row.response };
 }
 
-export function hourlyDto(row: HourlyCountRow) {
+export function hourlyDto(row: HourlyCountRow): HourlyDto {
   return { hour: iso(row.hour), calls: row.calls };
-}
-
-/** Response shapes of the query API, for clients written in TypeScript. */
-export type CollectionDto = ReturnType<typeof collectionDto>;
-export type EndpointDto = ReturnType<typeof endpointDto>;
-export type ParameterDto = ReturnType<typeof parameterDto>;
-export type SampleDto = ReturnType<typeof sampleDto>;
-export type HourlyDto = ReturnType<typeof hourlyDto>;
-export interface CollectionsResponse {
-  collections: CollectionDto[];
-}
-export interface EndpointsResponse {
-  endpoints: EndpointDto[];
-  total: number;
-}
-export interface EndpointDetailResponse {
-  endpoint: EndpointDto;
-  parameters: ParameterDto[];
-  samples: SampleDto[];
-  hourly: HourlyDto[];
 }

@@ -1,3 +1,4 @@
+import type { CollectionsResponse, EndpointDetailResponse, EndpointsResponse } from '@tapline/contracts';
 import {
   AUTH_TYPES,
   type AuthType,
@@ -8,8 +9,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { ServerErrorCode } from '../errors.js';
 import { HttpError } from '../http-error.js';
-import type { EndpointFilter, InventoryQueries } from '../ports.js';
 import { collectionDto, endpointDto, hourlyDto, parameterDto, sampleDto } from './dto.js';
+import type { EndpointFilter, InventoryQueries } from './inventory-queries.js';
 
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
@@ -80,29 +81,35 @@ export async function queryRoutes(
 ): Promise<void> {
   const { queries } = options;
 
-  app.get('/api/collections', async () => ({
-    collections: (await queries.listCollections()).map(collectionDto),
-  }));
+  app.get(
+    '/api/collections',
+    async (): Promise<CollectionsResponse> => ({
+      collections: (await queries.listCollections()).map(collectionDto),
+    }),
+  );
 
   app.get<{ Params: { id: string }; Querystring: Query }>(
     '/api/collections/:id/endpoints',
-    async (request) => {
+    async (request): Promise<EndpointsResponse> => {
       const result = await queries.listEndpoints(request.params.id, parseEndpointFilter(request.query));
       if (result === undefined) notFound('collection', request.params.id);
       return { endpoints: result.endpoints.map(endpointDto), total: result.total };
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/endpoints/:id', async (request) => {
-    const detail = await queries.getEndpoint(request.params.id);
-    if (detail === undefined) notFound('endpoint', request.params.id);
-    return {
-      endpoint: endpointDto(detail.endpoint),
-      parameters: detail.parameters.map(parameterDto),
-      samples: detail.samples.map(sampleDto),
-      hourly: detail.hourly.map(hourlyDto),
-    };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/endpoints/:id',
+    async (request): Promise<EndpointDetailResponse> => {
+      const detail = await queries.getEndpoint(request.params.id);
+      if (detail === undefined) notFound('endpoint', request.params.id);
+      return {
+        endpoint: endpointDto(detail.endpoint),
+        parameters: detail.parameters.map(parameterDto),
+        samples: detail.samples.map(sampleDto),
+        hourly: detail.hourly.map(hourlyDto),
+      };
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/api/collections/:id/openapi.json', async (request) => {
     const source = await queries.collectionForOpenApi(request.params.id);

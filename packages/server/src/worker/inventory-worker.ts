@@ -2,21 +2,35 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SyncLevel, WorkerMode } from '../config.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
-import { SqliteInventoryStore } from '../sqlite/sqlite-inventory-store.js';
-import { SqliteTrafficLog } from '../sqlite/sqlite-traffic-log.js';
-import { type InventoryProgress, runInventoryLoop } from './inventory-loop.js';
+import type { StorageWiring } from '../storage.js';
+import { CrashIsolation, type WorkSizes } from './crash-isolation.js';
+import type { InventoryEvent, InventoryProgress } from './inventory-loop.js';
+import { runInventoryWorker } from './run-inventory-worker.js';
 import { WakeSignal } from './wake-signal.js';
-import type { FromWorker, InventoryWorkerData, ToWorker } from './worker-protocol.js';
+import { WorkPosition } from './work-position.js';
+import type {
+  FromWorker,
+  InventoryWorkerData,
+  InventoryWorkerSettings,
+  ToWorker,
+} from './worker-protocol.js';
 
 export interface InventoryWorkerOptions {
   mode: WorkerMode;
+  storage: StorageWiring;
   dataDir: string;
   sync: SyncLevel;
   retentionMs: number;
+  workingSetBytes: number;
+  maxEndpointsPerCollection: number;
+  maxParametersPerEndpoint: number;
   /** Old-generation limit of the engine thread (thread mode only). */
   heapMb?: number;
   batchSize?: number;
+  /** Fault injection for tests (thread mode): the thread exits as it is about to apply this seq. */
+  exitAtSeq?: number;
   onProgress: (progress: InventoryProgress) => void;
+  onEvent: (event: InventoryEvent) => void;
   onError: (message: string) => void;
 }
 
@@ -27,45 +41,59 @@ export interface InventoryWorkerHandle {
   stop(): Promise<void>;
 }
 
-const DEFAULT_BATCH = 5_000;
-/** Under sustained load: commit at least every second or every 50,000 records. */
-const COMMIT_EVERY = 50_000;
+const DEFAULT_SIZES: WorkSizes = {
+  batchSize: 5_000,
+  /** Under sustained load: commit at least every second or every 50,000 records. */
+  commitEvery: 50_000,
+  maxLoadsPerStep: 1_000,
+};
 const COMMIT_INTERVAL_MS = 1_000;
 
-/** Starts the engine loop in a worker thread (default) or inline; resolves once it has loaded its snapshot. */
+/** Starts the engine loop in a worker thread (default) or inline; resolves once it has started. */
 export function startInventoryWorker(options: InventoryWorkerOptions): Promise<InventoryWorkerHandle> {
   return options.mode === 'inline' ? startInline(options) : startThread(options);
 }
 
+function settingsOf(
+  options: InventoryWorkerOptions,
+  sizes: WorkSizes,
+  isolate: [number, string][],
+): InventoryWorkerSettings {
+  return {
+    dataDir: options.dataDir,
+    sync: options.sync,
+    retentionMs: options.retentionMs,
+    ...sizes,
+    commitIntervalMs: COMMIT_INTERVAL_MS,
+    workingSetBytes: options.workingSetBytes,
+    maxEndpointsPerCollection: options.maxEndpointsPerCollection,
+    maxParametersPerEndpoint: options.maxParametersPerEndpoint,
+    isolate,
+  };
+}
+
+function baseSizes(options: InventoryWorkerOptions): WorkSizes {
+  return { ...DEFAULT_SIZES, batchSize: options.batchSize ?? DEFAULT_SIZES.batchSize };
+}
+
 async function startInline(options: InventoryWorkerOptions): Promise<InventoryWorkerHandle> {
-  const { InventoryEngine } = await import('@tapline/inventory');
-  const log = await SqliteTrafficLog.open(options.dataDir, options.sync);
-  const store = await SqliteInventoryStore.open(options.dataDir, options.sync);
   const signal = new WakeSignal();
   let stopping = false;
   let ready: () => void = () => {};
   const started = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  const done = runInventoryLoop({
-    log,
-    store,
-    createEngine: (engineOptions, snapshot) => new InventoryEngine(engineOptions, snapshot),
-    batchSize: options.batchSize ?? DEFAULT_BATCH,
-    commitEvery: COMMIT_EVERY,
-    commitIntervalMs: COMMIT_INTERVAL_MS,
-    retentionMs: options.retentionMs,
-    waitForWork: (ms) => signal.wait(ms),
+  const done = runInventoryWorker(settingsOf(options, baseSizes(options), []), options.storage.factories, {
+    signal,
     shouldStop: () => stopping,
-    onProgress: (progress) => {
-      options.onProgress(progress);
-      ready();
+    position: new WorkPosition(),
+    send: (message) => {
+      if (message.type === 'progress') {
+        options.onProgress(message.progress);
+        ready();
+      } else if (message.type === 'event') options.onEvent(message.event);
+      else if (message.type === 'error') options.onError(message.message);
     },
-    onError: (error) =>
-      options.onError(error instanceof Error ? (error.stack ?? error.message) : String(error)),
-  }).finally(async () => {
-    await log.close();
-    await store.close();
   });
   await Promise.race([started, done]);
   return {
@@ -78,45 +106,49 @@ async function startInline(options: InventoryWorkerOptions): Promise<InventoryWo
   };
 }
 
-function threadTarget(
-  batchSize: number,
-  options: InventoryWorkerOptions,
-): { url: URL; data: InventoryWorkerData } {
-  const data: InventoryWorkerData = {
-    dataDir: options.dataDir,
-    sync: options.sync,
-    retentionMs: options.retentionMs,
-    batchSize,
-    commitEvery: COMMIT_EVERY,
-    commitIntervalMs: COMMIT_INTERVAL_MS,
-  };
+function threadTarget(data: Omit<InventoryWorkerData, 'entry' | 'tsconfig'>): {
+  url: URL;
+  data: InventoryWorkerData;
+} {
   if (import.meta.url.endsWith('.ts')) {
     // Running from sources (vitest, tsx): the thread needs tsx and source paths for @tapline/*.
-    data.entry = new URL('./thread-entry.ts', import.meta.url).href;
-    data.tsconfig = fileURLToPath(new URL('../../tsx-sources.tsconfig.json', import.meta.url));
-    return { url: new URL('./source-bootstrap.mjs', import.meta.url), data };
+    return {
+      url: new URL('./source-bootstrap.mjs', import.meta.url),
+      data: {
+        ...data,
+        entry: new URL('./thread-entry.ts', import.meta.url).href,
+        tsconfig: fileURLToPath(new URL('../../tsx-sources.tsconfig.json', import.meta.url)),
+      },
+    };
   }
   return { url: new URL('./thread-entry.js', import.meta.url), data };
 }
 
-const RESTART_DELAY_MS = 1_000;
-
 /**
- * Runs the loop in a worker thread with its own SQLite connections. If the thread dies (out of
- * memory, a bug), it is restarted after a pause: the engine reloads from the committed snapshot,
- * so nothing is lost.
+ * Runs the loop in a worker thread with its own storage connections. If the thread dies (out of
+ * memory, a bug), it is restarted: the engine resumes from the committed checkpoint, so nothing is
+ * lost, and `CrashIsolation` sets aside a record that keeps killing it, so a death cannot repeat forever.
  */
 function startThread(options: InventoryWorkerOptions): Promise<InventoryWorkerHandle> {
-  const { url, data } = threadTarget(options.batchSize ?? DEFAULT_BATCH, options);
+  const position = WorkPosition.shared();
+  const isolation = new CrashIsolation(baseSizes(options));
   let worker: Worker | undefined;
   let stopping = false;
   let stopped: (() => void) | undefined;
   let restartTimer: NodeJS.Timeout | undefined;
+  let lastFailure = 'exited';
   const send = (message: ToWorker) => worker?.postMessage(message);
 
   return new Promise((resolve, reject) => {
     let started = false;
     const spawnThread = () => {
+      position.set(0, 0, 0);
+      const { url, data } = threadTarget({
+        settings: settingsOf(options, isolation.sizes(), isolation.isolated()),
+        storageModule: options.storage.module.href,
+        position: position.buffer as SharedArrayBuffer,
+        ...(options.exitAtSeq === undefined ? {} : { exitAtSeq: options.exitAtSeq }),
+      });
       const current = new Worker(url, {
         workerData: data,
         ...(options.heapMb === undefined
@@ -124,23 +156,24 @@ function startThread(options: InventoryWorkerOptions): Promise<InventoryWorkerHa
           : { resourceLimits: { maxOldGenerationSizeMb: options.heapMb } }),
       });
       worker = current;
+      lastFailure = 'exited';
       current.on('message', (message: FromWorker) => {
         if (message.type === 'progress') {
+          isolation.progressed(message.progress.checkpoint);
           options.onProgress(message.progress);
           if (!started) {
             started = true;
             resolve(handle);
           }
+        } else if (message.type === 'event') {
+          options.onEvent(message.event);
         } else if (message.type === 'error') {
           options.onError(message.message);
         }
       });
       current.on('error', (error) => {
-        const hint =
-          (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? ' (raise TAPLINE_ENGINE_HEAP_MB)'
-            : '';
-        options.onError(`inventory worker failed${hint}: ${error.stack ?? error.message}`);
+        lastFailure = (error as { code?: string }).code ?? error.message;
+        options.onError(`inventory worker failed: ${error.stack ?? error.message}`);
         if (!started) {
           reject(
             new ServerError(ServerErrorCode.Worker, `inventory worker failed to start: ${error.message}`, {
@@ -161,8 +194,16 @@ function startThread(options: InventoryWorkerOptions): Promise<InventoryWorkerHa
           );
           return;
         }
-        options.onError(`inventory worker exited unexpectedly with code ${code}; restarting`);
-        restartTimer = setTimeout(spawnThread, RESTART_DELAY_MS);
+        const at = position.read();
+        const cause = lastFailure === 'exited' ? `exit code ${code}` : lastFailure;
+        const isolated = isolation.recordDeath(at, cause);
+        const delay = isolation.restartDelayMs();
+        options.onError(
+          `inventory worker died (${cause}) at stage ${at.stage}, seqs ${at.firstSeq}..${at.lastSeq}; ` +
+            (isolated === undefined ? '' : `record ${isolated} will be set aside; `) +
+            `restarting in ${delay} ms`,
+        );
+        restartTimer = setTimeout(spawnThread, delay);
       });
     };
     const handle: InventoryWorkerHandle = {

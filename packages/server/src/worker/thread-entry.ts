@@ -1,10 +1,9 @@
-/** Entry of the inventory worker thread: its own SQLite connections, the engine, the loop. */
+/** Entry of the engine thread: the inventory worker with its own storage connections. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { InventoryEngine } from '@tapline/inventory';
-import { SqliteInventoryStore } from '../sqlite/sqlite-inventory-store.js';
-import { SqliteTrafficLog } from '../sqlite/sqlite-traffic-log.js';
-import { runInventoryLoop } from './inventory-loop.js';
+import type { StorageFactories } from '../storage.js';
+import { runInventoryWorker } from './run-inventory-worker.js';
 import { WakeSignal } from './wake-signal.js';
+import { Stage, WorkPosition } from './work-position.js';
 import type { FromWorker, InventoryWorkerData, ToWorker } from './worker-protocol.js';
 
 const port = parentPort;
@@ -19,29 +18,33 @@ port.on('message', (message: ToWorker) => {
   signal.wake();
 });
 
-const log = await SqliteTrafficLog.open(data.dataDir, data.sync);
-const store = await SqliteInventoryStore.open(data.dataDir, data.sync);
+/** Test fault: dies as a thread out of memory would, right before applying one chosen record. */
+class ExitAtSeq extends WorkPosition {
+  constructor(
+    buffer: SharedArrayBuffer,
+    private readonly seq: number,
+  ) {
+    super(buffer);
+  }
+  override set(stage: Stage, firstSeq: number, lastSeq: number): void {
+    super.set(stage, firstSeq, lastSeq);
+    if (stage === Stage.Applying && firstSeq === this.seq) process.exit(70);
+  }
+}
+
+const { storage } = (await import(data.storageModule)) as { storage: StorageFactories };
+const position =
+  data.exitAtSeq === undefined
+    ? new WorkPosition(data.position)
+    : new ExitAtSeq(data.position, data.exitAtSeq);
 try {
-  await runInventoryLoop({
-    log,
-    store,
-    createEngine: (options, snapshot) => new InventoryEngine(options, snapshot),
-    batchSize: data.batchSize,
-    commitEvery: data.commitEvery,
-    commitIntervalMs: data.commitIntervalMs,
-    retentionMs: data.retentionMs,
-    waitForWork: (ms) => signal.wait(ms),
+  await runInventoryWorker(data.settings, storage, {
+    signal,
     shouldStop: () => stopping,
-    onProgress: (progress) => send({ type: 'progress', progress }),
-    onError: (error) =>
-      send({
-        type: 'error',
-        message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      }),
+    position,
+    send,
   });
 } finally {
-  await log.close();
-  await store.close();
   send({ type: 'stopped' });
   port.close();
 }

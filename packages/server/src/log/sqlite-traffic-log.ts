@@ -2,9 +2,9 @@ import type { TrafficRecord } from '@tapline/contracts';
 import type { LoggedRecord } from '@tapline/inventory';
 import { sql } from 'kysely';
 import type { SyncLevel } from '../config.js';
-import type { TrafficLog } from '../ports.js';
-import { openDatabase, TRAFFIC_DB_FILE } from './open-database.js';
+import { openDatabase, TRAFFIC_DB_FILE } from '../sqlite/open-database.js';
 import { type AppendSegment, createSegmentWriter } from './segment-writer.js';
+import type { TrafficLog } from './traffic-log.js';
 import { TRAFFIC_LOG_DDL, type TrafficLogDatabase } from './traffic-log-schema.js';
 
 /** The durable traffic log on SQLite (see traffic-log-schema.ts for the segment layout). */

@@ -10,6 +10,8 @@ export interface InventoryDatabase {
     tags: string;
     first_seen: number;
     last_seen: number;
+    calls_over_endpoint_cap: number;
+    values_over_parameter_cap: number;
   };
   endpoints: {
     id: string;
@@ -41,6 +43,8 @@ export interface InventoryDatabase {
   /** The endpoint's current samples as one JSON array: one row write per changed endpoint per commit. */
   samples: { endpoint_id: string; samples: string };
   hourly: { endpoint_id: string; hour: number; calls: number };
+  /** Records set aside because applying them killed the engine thread (the record as JSON). */
+  isolated_records: { seq: number; reason: string; record: string; isolated_at: number };
 }
 
 const STATEMENTS = [
@@ -61,10 +65,24 @@ const STATEMENTS = [
   sql`CREATE TABLE IF NOT EXISTS samples (endpoint_id TEXT PRIMARY KEY, samples TEXT NOT NULL)`,
   sql`CREATE TABLE IF NOT EXISTS hourly (
     endpoint_id TEXT NOT NULL, hour INTEGER NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (endpoint_id, hour))`,
+  sql`CREATE TABLE IF NOT EXISTS isolated_records (
+    seq INTEGER PRIMARY KEY, reason TEXT NOT NULL, record TEXT NOT NULL, isolated_at INTEGER NOT NULL)`,
 ];
+
+/** Columns added after the first release: added to data directories created before them. */
+const ADDED_COLUMNS = [
+  { table: 'collections', column: 'calls_over_endpoint_cap', ddl: 'INTEGER NOT NULL DEFAULT 0' },
+  { table: 'collections', column: 'values_over_parameter_cap', ddl: 'INTEGER NOT NULL DEFAULT 0' },
+] as const;
 
 export async function migrateInventory(db: Kysely<InventoryDatabase>): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const statement of STATEMENTS) await statement.execute(trx);
+    for (const { table, column, ddl } of ADDED_COLUMNS) {
+      const columns = await sql<{ name: string }>`SELECT name FROM pragma_table_info(${table})`.execute(trx);
+      if (!columns.rows.some((row) => row.name === column)) {
+        await sql.raw(`ALTER TABLE ${table} ADD COLUMN ${column} ${ddl}`).execute(trx);
+      }
+    }
   });
 }

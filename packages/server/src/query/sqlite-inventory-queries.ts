@@ -1,22 +1,22 @@
 import type { AuthType } from '@tapline/inventory';
 import { type Kysely, sql } from 'kysely';
 import type { SyncLevel } from '../config.js';
-import type {
-  CollectionListing,
-  EndpointDetail,
-  EndpointFilter,
-  InventoryQueries,
-  OpenApiSource,
-} from '../ports.js';
-import { type InventoryDatabase, migrateInventory } from './inventory-schema.js';
-import { INVENTORY_DB_FILE, openDatabase } from './open-database.js';
+import { INVENTORY_DB_FILE, openDatabase } from '../sqlite/open-database.js';
+import { type InventoryDatabase, migrateInventory } from '../store/inventory-schema.js';
 import {
   collectionFromDb,
   endpointFromDb,
   hourlyFromDb,
   parameterFromDb,
   samplesFromDb,
-} from './row-mapping.js';
+} from '../store/row-mapping.js';
+import type {
+  CollectionListing,
+  EndpointDetail,
+  EndpointFilter,
+  InventoryQueries,
+  OpenApiSource,
+} from './inventory-queries.js';
 
 /** The read side of the query API, on its own connection (WAL readers never block the engine's writes). */
 export class SqliteInventoryQueries implements InventoryQueries {

@@ -1,10 +1,10 @@
-import type { InventoryChanges, InventorySnapshot } from '@tapline/inventory';
+import type { InventoryChanges, InventoryPart, InventorySnapshot } from '@tapline/inventory';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { SyncLevel } from '../config.js';
-import type { InventoryStore } from '../ports.js';
+import { INVENTORY_DB_FILE, openDatabase } from '../sqlite/open-database.js';
 import { type InventoryDatabase, migrateInventory } from './inventory-schema.js';
-import { INVENTORY_DB_FILE, openDatabase } from './open-database.js';
+import type { InventoryStore } from './inventory-store.js';
 import {
   collectionFromDb,
   endpointFromDb,
@@ -41,8 +41,23 @@ function upsertSql(
     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
 }
 
-const COLLECTION_COLUMNS = ['id', 'name', 'host', 'tags', 'first_seen', 'last_seen'];
-const COLLECTION_MUTABLE = ['tags', 'first_seen', 'last_seen'];
+const COLLECTION_COLUMNS = [
+  'id',
+  'name',
+  'host',
+  'tags',
+  'first_seen',
+  'last_seen',
+  'calls_over_endpoint_cap',
+  'values_over_parameter_cap',
+];
+const COLLECTION_MUTABLE = [
+  'tags',
+  'first_seen',
+  'last_seen',
+  'calls_over_endpoint_cap',
+  'values_over_parameter_cap',
+];
 const ENDPOINT_COLUMNS = [
   'id',
   'collection_id',
@@ -89,6 +104,7 @@ const PARAMETER_MUTABLE = ['types', 'sensitive', 'first_seen', 'last_seen', 'cou
  */
 export class SqliteInventoryStore implements InventoryStore {
   private readonly commitAll: (changes: InventoryChanges) => void;
+  private readonly loadAll: (collectionIds: readonly string[]) => InventoryPart;
 
   private constructor(
     private readonly db: Kysely<InventoryDatabase>,
@@ -110,7 +126,32 @@ export class SqliteInventoryStore implements InventoryStore {
       checkpoint: sqlite.prepare(
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
+      isolated: sqlite.prepare(
+        'INSERT OR REPLACE INTO isolated_records (seq, reason, record, isolated_at) VALUES (?, ?, ?, ?)',
+      ),
     };
+    // One JSON array of ids per query: one prepared statement whatever the number of collections.
+    const ids = 'SELECT value FROM json_each(?)';
+    const inCollections = `SELECT id FROM endpoints WHERE collection_id IN (${ids})`;
+    const load = {
+      collections: sqlite.prepare(`SELECT * FROM collections WHERE id IN (${ids})`),
+      endpoints: sqlite.prepare(`SELECT * FROM endpoints WHERE collection_id IN (${ids})`),
+      parameters: sqlite.prepare(`SELECT * FROM parameters WHERE endpoint_id IN (${inCollections})`),
+      samples: sqlite.prepare(`SELECT * FROM samples WHERE endpoint_id IN (${inCollections})`),
+      hourly: sqlite.prepare(`SELECT * FROM hourly WHERE endpoint_id IN (${inCollections})`),
+    };
+    type Row<T extends keyof InventoryDatabase> = InventoryDatabase[T];
+    // One read transaction: the rows of a collection are from one commit.
+    this.loadAll = sqlite.transaction((collectionIds: readonly string[]): InventoryPart => {
+      const list = JSON.stringify(collectionIds);
+      return {
+        collections: (load.collections.all(list) as Row<'collections'>[]).map(collectionFromDb),
+        endpoints: (load.endpoints.all(list) as Row<'endpoints'>[]).map(endpointFromDb),
+        parameters: (load.parameters.all(list) as Row<'parameters'>[]).map(parameterFromDb),
+        samples: (load.samples.all(list) as Row<'samples'>[]).flatMap(samplesFromDb),
+        hourly: (load.hourly.all(list) as Row<'hourly'>[]).map(hourlyFromDb),
+      };
+    });
     this.commitAll = sqlite.transaction((changes: InventoryChanges) => {
       for (const id of changes.removedEndpointIds) {
         statements.removeParameters.run(id);
@@ -120,7 +161,16 @@ export class SqliteInventoryStore implements InventoryStore {
       }
       // Positional arguments in column order: no per-row parameter object to build and read back.
       for (const r of changes.collections) {
-        statements.collection.run(r.id, r.name, r.host, JSON.stringify(r.tags), r.firstSeen, r.lastSeen);
+        statements.collection.run(
+          r.id,
+          r.name,
+          r.host,
+          JSON.stringify(r.tags),
+          r.firstSeen,
+          r.lastSeen,
+          r.callsOverEndpointCap,
+          r.valuesOverParameterCap,
+        );
       }
       for (const r of changes.endpoints) {
         statements.endpoint.run(
@@ -156,6 +206,9 @@ export class SqliteInventoryStore implements InventoryStore {
       for (const r of changes.hourly) statements.hourly.run(r.endpointId, r.hour, r.calls);
       for (const entry of changes.samples)
         statements.samples.run(entry.endpointId, JSON.stringify(entry.samples));
+      for (const entry of changes.isolated ?? []) {
+        statements.isolated.run(entry.seq, entry.reason, JSON.stringify(entry.record), entry.isolatedAt);
+      }
       statements.checkpoint.run(CHECKPOINT_KEY, changes.checkpoint);
     });
   }
@@ -183,6 +236,12 @@ export class SqliteInventoryStore implements InventoryStore {
     };
   }
 
+  async loadCollections(collectionIds: readonly string[]): Promise<InventoryPart> {
+    if (collectionIds.length === 0)
+      return { collections: [], endpoints: [], parameters: [], samples: [], hourly: [] };
+    return this.loadAll(collectionIds);
+  }
+
   async commit(changes: InventoryChanges): Promise<void> {
     this.commitAll(changes);
   }
@@ -202,6 +261,25 @@ export class SqliteInventoryStore implements InventoryStore {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  async isolatedCount(): Promise<number> {
+    const row = await this.db
+      .selectFrom('isolated_records')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async overCapTotals(): Promise<{ calls: number; values: number }> {
+    const row = await this.db
+      .selectFrom('collections')
+      .select((eb) => [
+        eb.fn.coalesce(eb.fn.sum<number>('calls_over_endpoint_cap'), eb.lit(0)).as('calls'),
+        eb.fn.coalesce(eb.fn.sum<number>('values_over_parameter_cap'), eb.lit(0)).as('values'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { calls: Number(row.calls), values: Number(row.values) };
   }
 
   async close(): Promise<void> {

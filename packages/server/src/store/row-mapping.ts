@@ -1,19 +1,9 @@
 import type { CollectionRow, EndpointRow, HourlyCountRow, ParameterRow, SampleRow } from '@tapline/inventory';
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { InventoryDatabase } from './inventory-schema.js';
 
+/** Stored rows → the engine's rows (JSON columns parsed). */
 type Db = InventoryDatabase;
-
-export function collectionToDb(row: CollectionRow): Insertable<Db['collections']> {
-  return {
-    id: row.id,
-    name: row.name,
-    host: row.host,
-    tags: JSON.stringify(row.tags),
-    first_seen: row.firstSeen,
-    last_seen: row.lastSeen,
-  };
-}
 
 export function collectionFromDb(row: Selectable<Db['collections']>): CollectionRow {
   return {
@@ -23,22 +13,8 @@ export function collectionFromDb(row: Selectable<Db['collections']>): Collection
     tags: JSON.parse(row.tags) as CollectionRow['tags'],
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,
-  };
-}
-
-export function endpointToDb(row: EndpointRow): Insertable<Db['endpoints']> {
-  return {
-    id: row.id,
-    collection_id: row.collectionId,
-    method: row.method,
-    path: row.path,
-    auth_types: JSON.stringify(row.authTypes),
-    sensitive: JSON.stringify(row.sensitive),
-    status_codes: JSON.stringify(row.statusCodes),
-    calls: row.calls,
-    first_seen: row.firstSeen,
-    last_seen: row.lastSeen,
-    graphql: row.graphql === undefined ? null : JSON.stringify(row.graphql),
+    callsOverEndpointCap: row.calls_over_endpoint_cap,
+    valuesOverParameterCap: row.values_over_parameter_cap,
   };
 }
 
@@ -57,23 +33,6 @@ export function endpointFromDb(row: Selectable<Db['endpoints']>): EndpointRow {
   };
   if (row.graphql !== null) endpoint.graphql = JSON.parse(row.graphql) as NonNullable<EndpointRow['graphql']>;
   return endpoint;
-}
-
-export function parameterToDb(row: ParameterRow): Insertable<Db['parameters']> {
-  return {
-    id: row.id,
-    endpoint_id: row.endpointId,
-    location: row.location,
-    status: row.status,
-    in_: row.in,
-    name: row.name,
-    types: JSON.stringify(row.types),
-    sensitive: JSON.stringify(row.sensitive),
-    first_seen: row.firstSeen,
-    last_seen: row.lastSeen,
-    count: row.count,
-    examples: JSON.stringify(row.examples),
-  };
 }
 
 export function parameterFromDb(row: Selectable<Db['parameters']>): ParameterRow {

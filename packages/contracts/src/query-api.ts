@@ -1,0 +1,129 @@
+/**
+ * Response shapes of the query API (`GET /api/...`), shared by the server, which builds them, and the
+ * dashboard, which reads them. Times are ISO 8601 strings.
+ */
+
+export type ApiAuthType =
+  | 'BEARER'
+  | 'BASIC'
+  | 'AUTHORIZATION_HEADER'
+  | 'API_KEY'
+  | 'JWT'
+  | 'SESSION_TOKEN'
+  | 'MTLS'
+  | 'UNAUTHENTICATED';
+
+export type ApiSensitiveClass =
+  | 'EMAIL'
+  | 'SSN'
+  | 'CREDIT_CARD'
+  | 'VIN'
+  | 'PHONE_NUMBER'
+  | 'ADDRESS'
+  | 'JWT'
+  | 'IP_ADDRESS'
+  | 'SECRET';
+
+export type ApiDataType =
+  | 'NULL'
+  | 'TRUE'
+  | 'FALSE'
+  | 'INTEGER_32'
+  | 'INTEGER_64'
+  | 'FLOAT'
+  | 'STRING'
+  | 'EMAIL'
+  | 'URL'
+  | 'SSN'
+  | 'UUID'
+  | 'JWT'
+  | 'CREDIT_CARD'
+  | 'PHONE_NUMBER'
+  | 'IP_ADDRESS'
+  | 'VIN'
+  | 'OBJECT_ID'
+  | 'DATE_TIME'
+  | 'GENERIC'
+  | 'OBJECT'
+  | 'ARRAY';
+
+export interface CollectionDto {
+  id: string;
+  /** The host when there is one, else `vxlan-<id>` or the record source. */
+  name: string;
+  host: string | null;
+  tags: Record<string, string>;
+  endpoints: number;
+  /** Parameters with any sensitive class. */
+  sensitiveParams: number;
+  authTypes: ApiAuthType[];
+  firstSeen: string;
+  lastSeen: string;
+  /** Calls to endpoints not stored because the collection reached its endpoint cap. */
+  callsOverEndpointCap: number;
+  /** Parameter values not stored because their endpoint reached its parameter cap. */
+  valuesOverParameterCap: number;
+}
+
+export interface EndpointDto {
+  id: string;
+  collectionId: string;
+  method: string;
+  /** Templated path, e.g. `/users/INTEGER` or `/graphql/query/getPost`. */
+  path: string;
+  authTypes: ApiAuthType[];
+  sensitive: ApiSensitiveClass[];
+  statusCodes: number[];
+  calls: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** Present for GraphQL endpoints. */
+  graphql?: { operationType: 'query' | 'mutation' | 'subscription' | null; field: string };
+}
+
+export interface ParameterDto {
+  id: string;
+  location: 'request' | 'response';
+  /** Response status for response parameters, null for request parameters. */
+  status: number | null;
+  in: 'header' | 'cookie' | 'query' | 'path' | 'body';
+  /** Flattened name: `a#b#$#c` for `a.b[0].c` in bodies. */
+  name: string;
+  types: ApiDataType[];
+  sensitive: ApiSensitiveClass[];
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+  /** A few example values, masked when sensitive. */
+  examples: string[];
+}
+
+export interface SampleDto {
+  seq: number;
+  time: string;
+  request: { method: string; path: string; headers: Record<string, string>; body: string; ip: string };
+  response: { statusCode: number; headers: Record<string, string>; body: string };
+}
+
+export interface HourlyDto {
+  /** Start of the hour. */
+  hour: string;
+  calls: number;
+}
+
+export interface CollectionsResponse {
+  collections: CollectionDto[];
+}
+
+export interface EndpointsResponse {
+  endpoints: EndpointDto[];
+  /** Endpoints matching the filter, over all pages. */
+  total: number;
+}
+
+export interface EndpointDetailResponse {
+  endpoint: EndpointDto;
+  parameters: ParameterDto[];
+  samples: SampleDto[];
+  hourly: HourlyDto[];
+}

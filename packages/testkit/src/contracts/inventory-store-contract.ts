@@ -1,0 +1,150 @@
+import type { TrafficRecord } from '@tapline/contracts';
+import { collectionIdOf, type InventoryChanges, InventoryEngine } from '@tapline/inventory';
+import type { InventoryStore } from '@tapline/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InMemoryInventoryRows } from '../in-memory-inventory-rows.js';
+import { trafficRecord } from '../traffic-records.js';
+import { canonicalRows } from './canonical-rows.js';
+import type { FreshStorage, StorageUnderTest } from './storage-under-test.js';
+
+const HOSTS = ['a.contract.test', 'b.contract.test'];
+
+/** Traffic over two hosts with enough static siblings to merge (so endpoints get removed). */
+export function contractTraffic(n: number, from = 0): { seq: number; record: TrafficRecord }[] {
+  return Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    return {
+      seq: i + 1,
+      record: trafficRecord({
+        path: i % 2 === 0 ? `/teams/team${Math.floor(i / 2) % 12}/members` : `/users/${i}?page=${i % 3}`,
+        requestHeaders: { host: HOSTS[i % 2] as string, authorization: 'Bearer abc.def.ghi' },
+        responsePayload: JSON.stringify({ id: i, email: `u${i}@example.com` }),
+        time: 1_795_515_302 + i * 600,
+      }),
+    };
+  });
+}
+
+/** What every InventoryStore implementation must do; run it with a factory for fresh, empty stores. */
+export function inventoryStoreContract(name: string, fresh: FreshStorage<InventoryStore>): void {
+  describe(`InventoryStore contract: ${name}`, () => {
+    const opened: { storage: StorageUnderTest<InventoryStore>; stores: InventoryStore[] }[] = [];
+    afterEach(async () => {
+      for (const { storage, stores } of opened.splice(0)) {
+        for (const store of stores) await store.close().catch(() => {});
+        await storage.destroy();
+      }
+    });
+    const start = async () => {
+      const storage = await fresh();
+      const entry = { storage, stores: [] as InventoryStore[] };
+      opened.push(entry);
+      const open = async () => {
+        const store = await storage.open();
+        entry.stores.push(store);
+        return store;
+      };
+      return { open, store: await open() };
+    };
+
+    it('starts empty', async () => {
+      const { store } = await start();
+      expect(await store.checkpoint()).toBe(0);
+      expect(await store.endpointCount()).toBe(0);
+      expect(await store.isolatedCount()).toBe(0);
+      expect(await store.overCapTotals()).toEqual({ calls: 0, values: 0 });
+      expect(await store.loadCollections([collectionIdOf(HOSTS[0] as string)])).toEqual({
+        collections: [],
+        endpoints: [],
+        parameters: [],
+        samples: [],
+        hourly: [],
+      });
+    });
+
+    it('commits changes and the checkpoint together; loads exactly the rows of the collections asked for', async () => {
+      const { store, open } = await start();
+      const reference = new InMemoryInventoryRows();
+      const engine = new InventoryEngine();
+      const traffic = contractTraffic(60);
+      for (let i = 0; i < traffic.length; i += 15) {
+        engine.apply(traffic.slice(i, i + 15));
+        const changes = engine.takeChanges();
+        reference.commit(changes);
+        await store.commit(changes);
+      }
+      expect(reference.endpoints.size).toBeLessThan(30); // siblings merged, members removed
+      await store.close();
+      const reopened = await open();
+      expect(await reopened.checkpoint()).toBe(60);
+      expect(await reopened.endpointCount()).toBe(reference.endpoints.size);
+      for (const host of HOSTS) {
+        const id = collectionIdOf(host);
+        expect(canonicalRows(await reopened.loadCollections([id]))).toEqual(
+          canonicalRows(reference.load([id])),
+        );
+      }
+      const both = HOSTS.map(collectionIdOf);
+      expect(canonicalRows(await reopened.loadCollections([...both, 'unknown']))).toEqual(
+        canonicalRows(reference.load(both)),
+      );
+      expect(canonicalRows(await reopened.loadSnapshot())).toEqual(canonicalRows(reference.snapshot()));
+    });
+
+    it('an engine resumed from the store and loading on demand continues exactly as one that never stopped', async () => {
+      const { store } = await start();
+      const traffic = contractTraffic(80);
+      const single = new InventoryEngine();
+      single.apply(traffic);
+      single.takeChanges();
+      const first = new InventoryEngine();
+      first.apply(traffic.slice(0, 40));
+      await store.commit(first.takeChanges());
+      const resumed = InventoryEngine.resume({}, await store.checkpoint());
+      const rest = traffic.slice(30); // replayed from before the checkpoint: at-least-once
+      resumed.admit(await store.loadCollections(resumed.planLoads(rest, 100).collectionIds));
+      resumed.apply(rest);
+      await store.commit(resumed.takeChanges());
+      expect(canonicalRows(await store.loadSnapshot())).toEqual(canonicalRows(single.snapshot()));
+    });
+
+    it('a commit that fails leaves the previous checkpoint and rows', async () => {
+      const { store } = await start();
+      const engine = new InventoryEngine();
+      engine.apply(contractTraffic(10));
+      await store.commit(engine.takeChanges());
+      const before = canonicalRows(await store.loadSnapshot());
+      engine.apply(contractTraffic(10, 10));
+      const changes = engine.takeChanges();
+      const broken: InventoryChanges = {
+        ...changes,
+        // A row the store must refuse (a required column missing), after valid ones.
+        parameters: [
+          ...changes.parameters,
+          { ...(changes.parameters[0] as InventoryChanges['parameters'][number]), name: null as never },
+        ],
+      };
+      await expect(store.commit(broken)).rejects.toThrow();
+      expect(await store.checkpoint()).toBe(10);
+      expect(canonicalRows(await store.loadSnapshot())).toEqual(before);
+    });
+
+    it('stores isolated records and cap counters with the commit', async () => {
+      const { store, open } = await start();
+      const engine = new InventoryEngine({ maxEndpointsPerCollection: 1 });
+      const traffic = contractTraffic(6);
+      engine.apply(traffic.slice(0, 5));
+      engine.passOver(6);
+      const changes = engine.takeChanges();
+      changes.isolated = [
+        { seq: 6, reason: 'test', record: traffic[5]?.record as TrafficRecord, isolatedAt: 1 },
+      ];
+      await store.commit(changes);
+      await store.close();
+      const reopened = await open();
+      expect(await reopened.checkpoint()).toBe(6);
+      expect(await reopened.isolatedCount()).toBe(1);
+      expect(await reopened.overCapTotals()).toEqual({ calls: 2, values: 0 });
+    });
+  });
+}

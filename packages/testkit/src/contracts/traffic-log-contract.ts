@@ -1,0 +1,86 @@
+import type { TrafficLog } from '@tapline/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { trafficRecord } from '../traffic-records.js';
+import type { FreshStorage, StorageUnderTest } from './storage-under-test.js';
+
+/** What every TrafficLog implementation must do; run it with a factory for fresh, empty logs. */
+export function trafficLogContract(name: string, fresh: FreshStorage<TrafficLog>): void {
+  describe(`TrafficLog contract: ${name}`, () => {
+    const opened: { storage: StorageUnderTest<TrafficLog>; logs: TrafficLog[] }[] = [];
+    afterEach(async () => {
+      for (const { storage, logs } of opened.splice(0)) {
+        for (const log of logs) await log.close().catch(() => {});
+        await storage.destroy();
+      }
+    });
+    const start = async () => {
+      const storage = await fresh();
+      const entry = { storage, logs: [] as TrafficLog[] };
+      opened.push(entry);
+      const open = async () => {
+        const log = await storage.open();
+        entry.logs.push(log);
+        return log;
+      };
+      return { open, log: await open() };
+    };
+    const records = (n: number, from = 0) =>
+      Array.from({ length: n }, (_, i) => trafficRecord({ path: `/items/${from + i}` }));
+
+    it('gives consecutive seqs per append and reads them back in order, at most `limit`', async () => {
+      const { log } = await start();
+      expect(await log.headSeq()).toBe(0);
+      expect(await log.append(records(3))).toEqual({ firstSeq: 1, lastSeq: 3 });
+      expect(await log.append(records(2, 3))).toEqual({ firstSeq: 4, lastSeq: 5 });
+      const all = await log.readAfter(0, 100);
+      expect(all.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(all.map((r) => r.record.path)).toEqual([
+        '/items/0',
+        '/items/1',
+        '/items/2',
+        '/items/3',
+        '/items/4',
+      ]);
+      expect((await log.readAfter(2, 2)).map((r) => r.seq)).toEqual([3, 4]);
+      expect(await log.readAfter(5, 10)).toEqual([]);
+      expect(await log.headSeq()).toBe(5);
+      expect(await log.count()).toBe(5);
+    });
+
+    it('keeps what an append resolved for across close and open', async () => {
+      const { log, open } = await start();
+      await log.append(records(4));
+      await log.close();
+      const again = await open();
+      expect((await again.readAfter(0, 10)).map((r) => r.record.path)).toEqual([
+        '/items/0',
+        '/items/1',
+        '/items/2',
+        '/items/3',
+      ]);
+      expect(await again.append(records(1, 4))).toEqual({ firstSeq: 5, lastSeq: 5 });
+    });
+
+    it('prunes only processed records received before the cutoff, and keeps the head', async () => {
+      const { log, open } = await start();
+      for (let i = 0; i < 6; i++) await log.append(records(1, i));
+      const cutoff = Date.now() + 1_000;
+      expect(
+        await log.pruneProcessed({ processedUpTo: 6, receivedBefore: Date.now() - 60_000, limit: 10 }),
+      ).toBe(0);
+      // An implementation may prune in coarser units than records, never past what it was allowed.
+      await log.pruneProcessed({ processedUpTo: 4, receivedBefore: cutoff, limit: 10 });
+      const kept = (await log.readAfter(0, 10)).map((r) => r.seq);
+      expect(kept).toEqual(expect.arrayContaining([5, 6]));
+      expect(kept).toEqual([...kept].sort((a, b) => a - b));
+      for (let i = 0; i < 10 && (await log.count()) > 0; i++) {
+        await log.pruneProcessed({ processedUpTo: 6, receivedBefore: cutoff, limit: 10 });
+      }
+      expect(await log.count()).toBe(0);
+      await log.close();
+      const again = await open();
+      expect(await again.headSeq()).toBe(6);
+      expect(await again.append(records(1))).toEqual({ firstSeq: 7, lastSeq: 7 });
+    });
+  });
+}
