@@ -9,7 +9,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/tarballs" "$work/app"
 cd "$repo"
 workspaces=()
-for pkg in contracts inventory dashboard server extension lambda-emulator cli; do workspaces+=(-w "packages/$pkg"); done
+for pkg in contracts inventory dashboard server extension lambda-emulator instrumentation cli; do workspaces+=(-w "packages/$pkg"); done
 env -u npm_config_workspace npm pack --silent --pack-destination "$work/tarballs" "${workspaces[@]}" >/dev/null
 # Offer this workspace's better-sqlite3 binary as the prebuild prebuild-install would download (GitHub is
 # out of reach here), so the install does not compile it; the installed files are the same.
