@@ -90,6 +90,7 @@ describe('declared routes in the inventory', () => {
     ]);
     const collection = changes.collections[0];
     if (!collection) throw new Error('no collection');
+    // biome-ignore lint/suspicious/noExplicitAny: assertions walk a free-form JSON document
     const doc = buildOpenApiDocument({
       collection,
       endpoints: changes.endpoints,
