@@ -4,6 +4,9 @@ import { declaredRouteOf } from '../src/declared-route.js';
 import { buildOpenApiDocument, InventoryEngine } from '../src/index.js';
 import { logged, record } from './helpers/records.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: assertions walk a free-form JSON document
+type Doc = Record<string, any>;
+
 function apply(records: Parameters<typeof record>[0][]) {
   const engine = new InventoryEngine();
   engine.apply(logged(records.map((r) => record(r))));
@@ -90,13 +93,12 @@ describe('declared routes in the inventory', () => {
     ]);
     const collection = changes.collections[0];
     if (!collection) throw new Error('no collection');
-    // biome-ignore lint/suspicious/noExplicitAny: assertions walk a free-form JSON document
     const doc = buildOpenApiDocument({
       collection,
       endpoints: changes.endpoints,
       parameters: changes.parameters,
       samples: changes.samples.flatMap((s) => s.samples),
-    }) as Record<string, any>;
+    }) as Doc;
     expect(Object.keys(doc.paths).sort()).toEqual(['/files/{proxy}', '/users/{id}']);
     const param = doc.paths['/users/{id}'].get.parameters.find((p: { in: string }) => p.in === 'path');
     expect(param).toMatchObject({ name: 'id', in: 'path', required: true, schema: { type: 'integer' } });
