@@ -49,6 +49,7 @@ import type {
 } from './inventory-types.js';
 import { MASK, MASK_BITS, maskedSample, mustMask } from './masking.js';
 import { exampleOf, lowerCaseName } from './parameter-values.js';
+import { platformAuthTypes } from './platform-auth-types.js';
 import { RecordContext, type TouchParameter } from './record-context.js';
 import { foldEndpoint, siblingCandidates, siblingGroupKeys } from './sibling-merge.js';
 import { matchStringTemplate } from './string-template-match.js';
@@ -722,6 +723,9 @@ export class InventoryEngine {
       row.statusCodes.sort((a, b) => a - b);
     }
     mergeAuthTypes(row.authTypes, detectAuthTypes(r.requestHeaders));
+    // A platform type also removes UNAUTHENTICATED (see mergeAuthTypes).
+    const platform = platformAuthTypes(r.platformAuth);
+    if (platform.length > 0) mergeAuthTypes(row.authTypes, platform);
     const hour = Math.floor(time / 3600) * 3600;
     ep.hourly.set(hour, (ep.hourly.get(hour) ?? 0) + 1);
     ep.dirtyHours.add(hour);

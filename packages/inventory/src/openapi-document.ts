@@ -429,6 +429,38 @@ function securityFor(
         schemes.mutualTLS = { type: 'mutualTLS' };
         out.push({ mutualTLS: [] });
         break;
+      case 'IAM':
+        schemes.awsSigv4 = {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        };
+        out.push({ awsSigv4: [] });
+        break;
+      // The inventory keeps no issuer, so no openIdConnectUrl can be named: a JWT bearer scheme it is.
+      case 'COGNITO':
+        schemes.cognito = {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          'x-amazon-apigateway-authtype': 'cognito_user_pools',
+        };
+        out.push({ cognito: [] });
+        break;
+      case 'OIDC':
+        schemes.oidc = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
+        out.push({ oidc: [] });
+        break;
+      case 'LAMBDA_AUTHORIZER':
+        schemes.lambdaAuthorizer = {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          'x-amazon-apigateway-authtype': 'custom',
+        };
+        out.push({ lambdaAuthorizer: [] });
+        break;
       case 'UNAUTHENTICATED':
         out.push({});
         break;
