@@ -32,9 +32,18 @@ describe('declared API Gateway routes through tapline serve', () => {
       makeRecord({ ...gateway, path: '/users/43', requestHeaders: headers }),
       // No declared route (a function URL, say): the heuristics template it.
       makeRecord({ path: '/orders/17', requestHeaders: headers }),
+      makeRecord({
+        ...gateway,
+        declaredRoute: '/admin',
+        path: '/admin',
+        requestHeaders: headers,
+        platformAuth: [
+          { type: 'IAM', principal: 'arn:aws:iam::123456789012:user/ops', accountId: '123456789012' },
+        ],
+      }),
     ];
     const ingested = await postJson(`${server.url}/api/ingestData`, wireBody(records));
-    expect(ingested.json()).toMatchObject({ accepted: 3 });
+    expect(ingested.json()).toMatchObject({ accepted: 4 });
     await server.waitForInventory();
     const list = (await httpRequest(`${server.url}/api/collections`)).json() as {
       collections: CollectionDto[];
@@ -59,6 +68,7 @@ describe('declared API Gateway routes through tapline serve', () => {
 
   it('lists the declared route as the endpoint, beside the heuristic one', () => {
     expect(endpoints.map((e) => `${e.method} ${e.path}`).sort()).toEqual([
+      'GET /admin',
       'GET /orders/INTEGER',
       'GET /users/{id}',
     ]);
@@ -79,8 +89,26 @@ describe('declared API Gateway routes through tapline serve', () => {
     expect(response.status).toBe(200);
     // biome-ignore lint/suspicious/noExplicitAny: assertions walk a free-form JSON document
     const doc = response.json() as Record<string, any>;
-    expect(Object.keys(doc.paths).sort()).toEqual(['/orders/{INTEGER2}', '/users/{id}']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/admin', '/orders/{INTEGER2}', '/users/{id}']);
+    expect(doc.paths['/admin'].get.security).toEqual([{ awsSigv4: [] }]);
+    expect(doc.components.securitySchemes.awsSigv4).toMatchObject({
+      'x-amazon-apigateway-authtype': 'awsSigv4',
+    });
     const params = doc.paths['/users/{id}'].get.parameters.filter((p: { in: string }) => p.in === 'path');
     expect(params).toEqual([expect.objectContaining({ name: 'id', required: true })]);
+  });
+
+  it('filters endpoints by a platform auth type; the caller identity is not served', async () => {
+    const base = `${server.url}/api/collections/${collection.id}/endpoints`;
+    const iam = (await httpRequest(`${base}?auth=IAM`)).json() as {
+      endpoints: (EndpointDto & { authTypes: string[] })[];
+    };
+    expect(iam.endpoints.map((e) => [e.path, e.authTypes])).toEqual([['/admin', ['IAM']]]);
+    expect((await httpRequest(`${base}?auth=COGNITO`)).json()).toMatchObject({ total: 0 });
+    expect((await httpRequest(`${base}?auth=NOPE`)).status).toBe(400);
+    const detail = await httpRequest(`${server.url}/api/endpoints/${iam.endpoints[0]?.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.text).not.toContain('user/ops');
+    expect(detail.text).not.toContain('123456789012');
   });
 });
