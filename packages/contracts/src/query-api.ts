@@ -11,6 +11,10 @@ export type ApiAuthType =
   | 'JWT'
   | 'SESSION_TOKEN'
   | 'MTLS'
+  | 'IAM'
+  | 'COGNITO'
+  | 'OIDC'
+  | 'LAMBDA_AUTHORIZER'
   | 'UNAUTHENTICATED';
 
 export type ApiSensitiveClass =

@@ -2,6 +2,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Endpoint, Sample } from '../src/api/types.js';
+import { AuthBadges } from '../src/components/badges.js';
 import { SampleView } from '../src/components/sample-view.js';
 import { createRowSource } from '../src/lib/endpoint-rows.js';
 import { displayParamName, formatBody } from '../src/lib/format.js';
@@ -153,5 +154,18 @@ describe('endpoint row sources', () => {
     await settle(emailOnly);
     expect(requested[0]?.searchParams.get('sensitive')).toBe('EMAIL');
     emailOnly.stop();
+  });
+});
+
+describe('AuthBadges', () => {
+  it('marks the types the platform verified and explains them', () => {
+    const html = renderToStaticMarkup(createElement(AuthBadges, { types: ['BEARER', 'COGNITO', 'IAM'] }));
+    expect(html).toContain('<span class="badge badge-auth">BEARER</span>');
+    expect(html).toContain(
+      'class="badge badge-auth badge-platform" title="Cognito user pool, verified by the platform">COGNITO',
+    );
+    expect(html).toContain('title="IAM (SigV4), verified by the platform">IAM');
+    const none = renderToStaticMarkup(createElement(AuthBadges, { types: ['UNAUTHENTICATED'] }));
+    expect(none).toContain('class="badge badge-noauth"');
   });
 });

@@ -22,14 +22,20 @@ const ORDER: Record<AuthType, number> = {
   JWT: 4,
   SESSION_TOKEN: 5,
   MTLS: 6,
-  UNAUTHENTICATED: 7,
+  IAM: 7,
+  COGNITO: 8,
+  OIDC: 9,
+  LAMBDA_AUTHORIZER: 10,
+  UNAUTHENTICATED: 11,
 };
 
 export function sortAuthTypes(types: AuthType[]): AuthType[] {
   return types.sort((a, b) => ORDER[a] - ORDER[b]);
 }
 
-const BIT: Record<AuthType, number> = {
+/** The types headers can show (platform types come from `platformAuth`, see platform-auth-types.ts). */
+type HeaderAuthType = Exclude<AuthType, 'IAM' | 'COGNITO' | 'OIDC' | 'LAMBDA_AUTHORIZER'>;
+const BIT: Record<HeaderAuthType, number> = {
   BEARER: 1,
   BASIC: 2,
   AUTHORIZATION_HEADER: 4,
@@ -41,7 +47,7 @@ const BIT: Record<AuthType, number> = {
 };
 const BY_BITS: AuthType[][] = [];
 for (let bits = 0; bits < 128; bits++) {
-  const list = (Object.keys(BIT) as AuthType[]).filter((t) => (BIT[t] & bits) !== 0);
+  const list = (Object.keys(BIT) as HeaderAuthType[]).filter((t) => (BIT[t] & bits) !== 0);
   BY_BITS.push(Object.freeze(bits === 0 ? ['UNAUTHENTICATED'] : sortAuthTypes(list)) as AuthType[]);
 }
 

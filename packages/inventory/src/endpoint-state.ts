@@ -1,4 +1,5 @@
 import type { TrafficRecord } from '@tapline/contracts';
+import { hasRouteParameters } from './declared-route.js';
 import { sortAuthTypes } from './detect-auth.js';
 import type {
   AuthType,
@@ -64,7 +65,7 @@ export interface PendingSample {
 export interface EndpointState {
   row: EndpointRow;
   collection: CollectionState;
-  /** Template segments; null for GraphQL endpoints (never templated or merged). */
+  /** Template segments; null for GraphQL and declared-route endpoints (never templated or merged). */
   segments: string[] | null;
   /** Indexes of template tokens in `segments`. */
   tokenPositions: number[];
@@ -122,8 +123,17 @@ export function* allParams(ep: EndpointState): Generator<ParamState> {
   for (const b of ep.response.values()) for (const m of Object.values(b)) yield* m.values();
 }
 
-export function newEndpointState(row: EndpointRow, collection: CollectionState): EndpointState {
-  const segments = row.graphql ? null : row.path === '/' ? [] : row.path.slice(1).split('/');
+/**
+ * `declared`: the endpoint is a route its trigger declared (see declared-route.ts); a stored path with a
+ * `{name}` segment is one too. Declared and GraphQL endpoints get no segments: never templated or merged.
+ */
+export function newEndpointState(
+  row: EndpointRow,
+  collection: CollectionState,
+  declared = false,
+): EndpointState {
+  const fixed = row.graphql !== undefined || declared || hasRouteParameters(row.path);
+  const segments = fixed ? null : row.path === '/' ? [] : row.path.slice(1).split('/');
   const tokenPositions: number[] = [];
   if (segments) {
     for (let i = 0; i < segments.length; i++) if (isPathToken(segments[i] as string)) tokenPositions.push(i);

@@ -1,6 +1,7 @@
 import type { TrafficRecord } from '@tapline/contracts';
 import { classifyValue, isSecretName } from './classify-value.js';
 import { collectionKeyOf } from './collection-key.js';
+import { type DeclaredRoute, declaredRouteOf } from './declared-route.js';
 import { decodeOrKeep } from './decode-or-keep.js';
 import { detectAuthTypes } from './detect-auth.js';
 import {
@@ -23,6 +24,7 @@ import {
   type PendingSample,
 } from './endpoint-state.js';
 import { flattenJson, parseCookies, parseJsonBody, parseUrlEncoded, queryString } from './flatten.js';
+import { applyGatewayTags } from './gateway-tags.js';
 import {
   type GraphqlField,
   type GraphqlRequestItem,
@@ -47,6 +49,7 @@ import type {
 } from './inventory-types.js';
 import { MASK, MASK_BITS, maskedSample, mustMask } from './masking.js';
 import { exampleOf, lowerCaseName } from './parameter-values.js';
+import { platformAuthTypes } from './platform-auth-types.js';
 import { RecordContext, type TouchParameter } from './record-context.js';
 import { foldEndpoint, siblingCandidates, siblingGroupKeys } from './sibling-merge.js';
 import { matchStringTemplate } from './string-template-match.js';
@@ -440,10 +443,16 @@ export class InventoryEngine {
       }
     }
     const templated = templatePath(pathOnly);
-    const key = `${method} ${templated.path}`;
+    const declared = declaredRouteOf(r.declaredRoute, templated.rawSegments);
+    const key = `${method} ${declared === null ? templated.path : declared.path}`;
     let ep = collection.endpoints.get(key) ?? collection.routeCache.get(key);
     let created = false;
-    if (ep === undefined) {
+    if (ep === undefined && declared !== null) {
+      // The trigger declared the route: no templating, no STRING match, never merged (segments null).
+      if (this.atEndpointCap(collection)) return;
+      ep = this.createEndpoint(collection, method, declared.path, undefined, time, true);
+      created = true;
+    } else if (ep === undefined) {
       ep = matchStringTemplate(collection, method, templated.segments);
       if (ep !== undefined) {
         if (collection.routeCache.size > 10_000) collection.routeCache.clear();
@@ -462,6 +471,7 @@ export class InventoryEngine {
     // Path parameters: the raw values at the endpoint's template positions.
     context.at('request', null, 'path', true);
     let pathMask = 0;
+    if (declared !== null) pathMask = this.declaredPathParams(context, declared);
     for (let k = 0; k < ep.tokenPositions.length; k++) {
       const i = ep.tokenPositions[k] as number;
       const raw = templated.rawSegments[i];
@@ -496,6 +506,16 @@ export class InventoryEngine {
     context.at('response', r.statusCode, 'body', false);
     sample.responseBody = this.body(context, responseBody, responseType, undefined);
     if (created) this.maybeMergeSiblings(ep);
+  }
+
+  /** The declared route's parameters under their own names; returns the mask bits of their segments. */
+  private declaredPathParams(context: RecordContext, declared: DeclaredRoute): number {
+    let mask = 0;
+    for (const v of declared.values) {
+      if (!this.touch(context, v.name, decodeOrKeep(v.raw))) continue;
+      for (let i = v.first; i <= v.last && i < MASK_BITS; i++) mask |= 1 << i;
+    }
+    return mask;
   }
 
   private applyGraphql(
@@ -630,6 +650,7 @@ export class InventoryEngine {
         }
       }
     }
+    if (applyGatewayTags(row.tags, r)) this.markCollection(c);
     return c;
   }
 
@@ -669,6 +690,7 @@ export class InventoryEngine {
     path: string,
     graphql: EndpointRow['graphql'],
     time: number,
+    declared = false,
   ): EndpointState {
     const row: EndpointRow = {
       id: endpointIdOf(c.row.id, method, path),
@@ -683,7 +705,7 @@ export class InventoryEngine {
       lastSeen: time,
     };
     if (graphql) row.graphql = graphql;
-    const ep = newEndpointState(row, c);
+    const ep = newEndpointState(row, c, declared);
     this.registerEndpoint(ep);
     this.markEndpoint(ep);
     this.endpointsCreated++;
@@ -701,6 +723,9 @@ export class InventoryEngine {
       row.statusCodes.sort((a, b) => a - b);
     }
     mergeAuthTypes(row.authTypes, detectAuthTypes(r.requestHeaders));
+    // A platform type also removes UNAUTHENTICATED (see mergeAuthTypes).
+    const platform = platformAuthTypes(r.platformAuth);
+    if (platform.length > 0) mergeAuthTypes(row.authTypes, platform);
     const hour = Math.floor(time / 3600) * 3600;
     ep.hourly.set(hour, (ep.hourly.get(hour) ?? 0) + 1);
     ep.dirtyHours.add(hour);

@@ -64,6 +64,11 @@ export const AUTH_TYPES = [
   'JWT',
   'SESSION_TOKEN',
   'MTLS',
+  // Authentication the platform performed (API Gateway authorizers, AppSync modes), from `platformAuth`.
+  'IAM',
+  'COGNITO',
+  'OIDC',
+  'LAMBDA_AUTHORIZER',
   'UNAUTHENTICATED',
 ] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];

@@ -1,4 +1,5 @@
 import { reasonPhrase } from '@tapline/contracts';
+import { routeParameterName } from './declared-route.js';
 import type {
   AuthType,
   CollectionRow,
@@ -99,7 +100,10 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return map;
 }
 
-/** `/users/INTEGER` → `/users/{INTEGER2}`; braces in static segments are percent-encoded. */
+/**
+ * `/users/INTEGER` → `/users/{INTEGER2}`; a declared route keeps its names (`/users/{id}`); braces in
+ * other static segments are percent-encoded.
+ */
 export function openApiPath(ep: Pick<EndpointRow, 'path' | 'graphql'>): {
   path: string;
   pathParams: string[];
@@ -114,6 +118,12 @@ export function openApiPath(ep: Pick<EndpointRow, 'path' | 'graphql'>): {
         const name = pathParameterName(seg, i);
         pathParams.push(name);
         return `{${name}}`;
+      }
+      // A declared route's own parameter (`{id}`); a greedy `{proxy+}` is `{proxy}` in OpenAPI.
+      const declared = ep.graphql ? null : routeParameterName(seg);
+      if (declared !== null) {
+        pathParams.push(declared.name);
+        return `{${declared.name}}`;
       }
       return seg.replace(/\{/g, '%7B').replace(/\}/g, '%7D');
     });
@@ -418,6 +428,38 @@ function securityFor(
       case 'MTLS':
         schemes.mutualTLS = { type: 'mutualTLS' };
         out.push({ mutualTLS: [] });
+        break;
+      case 'IAM':
+        schemes.awsSigv4 = {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        };
+        out.push({ awsSigv4: [] });
+        break;
+      // The inventory keeps no issuer, so no openIdConnectUrl can be named: a JWT bearer scheme it is.
+      case 'COGNITO':
+        schemes.cognito = {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          'x-amazon-apigateway-authtype': 'cognito_user_pools',
+        };
+        out.push({ cognito: [] });
+        break;
+      case 'OIDC':
+        schemes.oidc = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
+        out.push({ oidc: [] });
+        break;
+      case 'LAMBDA_AUTHORIZER':
+        schemes.lambdaAuthorizer = {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          'x-amazon-apigateway-authtype': 'custom',
+        };
+        out.push({ lambdaAuthorizer: [] });
         break;
       case 'UNAUTHENTICATED':
         out.push({});

@@ -152,7 +152,9 @@ describe('buildOpenApiDocument', () => {
 describe('schema building blocks', () => {
   it('openApiPath names parameters by token and position', () => {
     expect(openApiPath({ path: '/a/INTEGER/b/UUID' }).path).toBe('/a/{INTEGER2}/b/{UUID4}');
-    expect(openApiPath({ path: '/a/{weird}' }).path).toBe('/a/%7Bweird%7D');
+    // A whole `{name}` segment is a declared route parameter; other braces are percent-encoded.
+    expect(openApiPath({ path: '/a/{id}' })).toEqual({ path: '/a/{id}', pathParams: ['id'] });
+    expect(openApiPath({ path: '/a/we{ird}' }).path).toBe('/a/we%7Bird%7D');
     expect(
       openApiPath({ path: '/graphql/query/INTEGER', graphql: { operationType: 'query', field: 'INTEGER' } })
         .path,

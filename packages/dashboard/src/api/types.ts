@@ -35,6 +35,10 @@ export const AUTH_TYPES = [
   'JWT',
   'SESSION_TOKEN',
   'MTLS',
+  'IAM',
+  'COGNITO',
+  'OIDC',
+  'LAMBDA_AUTHORIZER',
   'UNAUTHENTICATED',
 ] as const satisfies readonly EngineAuthType[];
 export type AuthType = (typeof AUTH_TYPES)[number];

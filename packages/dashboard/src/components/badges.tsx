@@ -1,4 +1,5 @@
 import { useNavigate } from 'react-router-dom';
+import { authBadgeClass, authTypeTitle } from '../lib/auth-labels.js';
 
 export function MethodBadge({ method }: { method: string }) {
   const known = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].includes(method);
@@ -23,7 +24,7 @@ export function AuthBadges({ types }: { types: readonly string[] }) {
   return (
     <span className="badges">
       {types.map((t) => (
-        <span key={t} className={t === 'UNAUTHENTICATED' ? 'badge badge-noauth' : 'badge badge-auth'}>
+        <span key={t} className={authBadgeClass(t)} title={authTypeTitle(t)}>
           {t}
         </span>
       ))}
