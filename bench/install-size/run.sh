@@ -25,7 +25,10 @@ cd "$work/app"
 echo '{"name":"tapline-user","private":true}' >package.json
 npm install --silent --no-audit --no-fund --prefer-offline "$work"/tarballs/*.tgz >/dev/null
 packages=$(npm ls --all --parseable 2>/dev/null | tail -n +2 | sort -u | wc -l)
-du -s node_modules/* node_modules/@*/* 2>/dev/null | sort -rn | head -"${TOP:-0}" | awk '{ printf "  %6.1f MB  %s\n", $1 / 1024, $2 }'
+# TOP=N lists the N largest packages.
+if [[ -n "${TOP:-}" ]]; then
+  du -s node_modules/* node_modules/@*/* 2>/dev/null | sort -rn | awk -v top="$TOP" 'NR <= top { printf "  %6.1f MB  %s\n", $1 / 1024, $2 }'
+fi
 size=$(du -sh node_modules | cut -f1)
 bytes=$(du -sb node_modules | cut -f1)
 echo "install-size: $size ($bytes bytes) in node_modules, $packages packages"
