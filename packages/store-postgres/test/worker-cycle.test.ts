@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { TrafficRecord } from '@tapline/contracts';
-import { collectionKeyOf, type LoggedRecord } from '@tapline/inventory';
+import type { LoggedRecord } from '@tapline/inventory';
 import { NatsTrafficLog, type PartitionReader, parseNatsLogSettings } from '@tapline/log-nats';
 import {
-  type CoordinationDatabase,
   connectPostgres,
   migrateToLatest,
   PartitionLeases,
@@ -14,14 +13,12 @@ import {
   processPartitionBatch,
 } from '@tapline/store-postgres';
 import { trafficRecord } from '@tapline/testkit';
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './helpers/test-database.js';
+import { applyCounts, COUNTS_DDL, type CountsDatabase } from './support/count-records.js';
 
 /** JetStream log → partition worker → PostgreSQL, against both real services. */
-interface TestDatabase extends CoordinationDatabase {
-  counts: { collection: string; n: number };
-}
+type TestDatabase = CountsDatabase;
 
 const PARTITIONS = 2;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -33,7 +30,7 @@ beforeEach(async () => {
   stream = `TAPLINE_TEST_${randomBytes(6).toString('hex')}`;
   const c = await pgConnect();
   await migrateToLatest(c.pool);
-  await sql`CREATE TABLE counts (collection text PRIMARY KEY, n bigint NOT NULL)`.execute(c.db);
+  await COUNTS_DDL.execute(c.db);
 });
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close().catch(() => {});
@@ -57,23 +54,6 @@ async function openLog(): Promise<NatsTrafficLog> {
   const log = await NatsTrafficLog.open(settings);
   closers.push(() => log.close());
   return log;
-}
-
-async function applyCounts(
-  trx: Parameters<Parameters<typeof processPartitionBatch<LoggedRecord, TestDatabase>>[3]>[0],
-  records: LoggedRecord[],
-) {
-  const byCollection = new Map<string, number>();
-  for (const r of records) {
-    const key = collectionKeyOf(r.record).key;
-    byCollection.set(key, (byCollection.get(key) ?? 0) + 1);
-  }
-  for (const [collection, by] of byCollection)
-    await trx
-      .insertInto('counts')
-      .values({ collection, n: by })
-      .onConflict((c) => c.column('collection').doUpdateSet((eb) => ({ n: eb('counts.n', '+', by) })))
-      .execute();
 }
 
 function traffic(tag: string): TrafficRecord[] {
