@@ -2,16 +2,10 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { declaredRouteOf } from '../src/declared-route.js';
 import { buildOpenApiDocument, InventoryEngine } from '../src/index.js';
-import { logged, record } from './helpers/records.js';
+import { applyRecords, logged, record } from './helpers/records.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: assertions walk a free-form JSON document
 type Doc = Record<string, any>;
-
-function apply(records: Parameters<typeof record>[0][]) {
-  const engine = new InventoryEngine();
-  engine.apply(logged(records.map((r) => record(r))));
-  return { engine, changes: engine.takeChanges() };
-}
 
 describe('declaredRouteOf', () => {
   it('pairs route parameters with raw segments, aligned from the end (custom-domain base paths)', () => {
@@ -33,7 +27,7 @@ describe('declaredRouteOf', () => {
 
 describe('declared routes in the inventory', () => {
   it('the endpoint is the declared route with its own parameter names; types come from the values', () => {
-    const { changes } = apply([
+    const { changes } = applyRecords([
       { path: '/users/42', declaredRoute: '/users/{id}' },
       { path: '/users/alice', declaredRoute: '/users/{id}' },
       { path: '/users/7', declaredRoute: '/users/{id}' },
@@ -46,24 +40,29 @@ describe('declared routes in the inventory', () => {
   });
 
   it('records without a declared route keep the heuristic template beside it', () => {
-    const { changes } = apply([{ path: '/users/42', declaredRoute: '/users/{id}' }, { path: '/orders/42' }]);
+    const { changes } = applyRecords([
+      { path: '/users/42', declaredRoute: '/users/{id}' },
+      { path: '/orders/42' },
+    ]);
     expect(changes.endpoints.map((e) => e.path).sort()).toEqual(['/orders/INTEGER', '/users/{id}']);
   });
 
   it('declared endpoints are never merged into a STRING sibling template', () => {
     const names = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu'.split(' ');
-    const { changes } = apply(names.map((n) => ({ path: `/things/${n}`, declaredRoute: `/things/${n}` })));
+    const { changes } = applyRecords(
+      names.map((n) => ({ path: `/things/${n}`, declaredRoute: `/things/${n}` })),
+    );
     expect(changes.endpoints).toHaveLength(names.length);
     expect(changes.removedEndpointIds).toEqual([]);
     // The same paths without declared routes do merge: the heuristics still run for them.
-    const heuristic = apply(names.map((n) => ({ path: `/things/${n}` }))).changes;
+    const heuristic = applyRecords(names.map((n) => ({ path: `/things/${n}` }))).changes;
     expect(
       heuristic.endpoints.filter((e) => !heuristic.removedEndpointIds.includes(e.id)).map((e) => e.path),
     ).toContain('/things/STRING');
   });
 
   it('a declared endpoint reloaded from a snapshot stays declared', () => {
-    const { engine } = apply([{ path: '/users/42', declaredRoute: '/users/{id}' }]);
+    const { engine } = applyRecords([{ path: '/users/42', declaredRoute: '/users/{id}' }]);
     const resumed = new InventoryEngine({}, engine.snapshot());
     resumed.apply(logged([record({ path: '/users/43', declaredRoute: '/users/{id}' })], 10));
     const c = resumed.takeChanges();
@@ -71,7 +70,7 @@ describe('declared routes in the inventory', () => {
   });
 
   it('a greedy route keeps its declared path; the rest of the request path is the parameter', () => {
-    const { changes } = apply([{ path: '/files/a/b.txt', declaredRoute: '/files/{proxy+}' }]);
+    const { changes } = applyRecords([{ path: '/files/a/b.txt', declaredRoute: '/files/{proxy+}' }]);
     expect(changes.endpoints.map((e) => e.path)).toEqual(['/files/{proxy+}']);
     expect(changes.parameters.find((p) => p.in === 'path')).toMatchObject({
       name: 'proxy',
@@ -80,14 +79,14 @@ describe('declared routes in the inventory', () => {
   });
 
   it('stage and API id become collection tags', () => {
-    const { changes } = apply([
+    const { changes } = applyRecords([
       { path: '/users/1', declaredRoute: '/users/{id}', apiStage: 'prod', apiId: 'abc123' },
     ]);
     expect(changes.collections[0]?.tags).toMatchObject({ stage: 'prod', apiId: 'abc123', service: 'lambda' });
   });
 
   it('OpenAPI uses the declared names', async () => {
-    const { changes } = apply([
+    const { changes } = applyRecords([
       { path: '/users/42', declaredRoute: '/users/{id}' },
       { path: '/files/a/b', declaredRoute: '/files/{proxy+}' },
     ]);

@@ -1,8 +1,8 @@
 import type { PlatformAuth } from '@tapline/contracts';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, InventoryEngine } from '../src/index.js';
+import { buildOpenApiDocument } from '../src/index.js';
 import { platformAuthTypes } from '../src/platform-auth-types.js';
-import { logged, record } from './helpers/records.js';
+import { applyRecords } from './helpers/records.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: assertions walk a free-form JSON document
 type Doc = Record<string, any>;
@@ -13,12 +13,6 @@ const COGNITO: PlatformAuth = {
   issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool',
   claims: { email: 'ann@example.com' },
 };
-
-function apply(records: Parameters<typeof record>[0][]) {
-  const engine = new InventoryEngine();
-  engine.apply(logged(records.map((r) => record(r))));
-  return { engine, changes: engine.takeChanges() };
-}
 
 describe('platformAuthTypes', () => {
   it('maps each mechanism once and skips entries of another shape', () => {
@@ -43,17 +37,17 @@ describe('platform auth in the inventory', () => {
     ['LAMBDA_AUTHORIZER', ['LAMBDA_AUTHORIZER']],
     ['API_KEY', ['API_KEY']],
   ] as const)('%s replaces UNAUTHENTICATED', (type, expected) => {
-    const { changes } = apply([{ platformAuth: [{ type }] }]);
+    const { changes } = applyRecords([{ platformAuth: [{ type }] }]);
     expect(changes.endpoints[0]?.authTypes).toEqual(expected);
   });
 
   it('an endpoint first seen without auth loses UNAUTHENTICATED once the platform shows a mechanism', () => {
-    const { changes } = apply([{}, { platformAuth: [{ type: 'IAM' }] }]);
+    const { changes } = applyRecords([{}, { platformAuth: [{ type: 'IAM' }] }]);
     expect(changes.endpoints[0]?.authTypes).toEqual(['IAM']);
   });
 
   it('platform types sit beside the header-detected ones', () => {
-    const { changes } = apply([
+    const { changes } = applyRecords([
       {
         requestHeaders: { host: 'api.example.com', authorization: 'Bearer abcdefgh12345' },
         platformAuth: [COGNITO],
@@ -64,7 +58,7 @@ describe('platform auth in the inventory', () => {
   });
 
   it('principals, issuers and claims are not stored anywhere in the inventory', () => {
-    const { engine } = apply([{ platformAuth: [COGNITO] }]);
+    const { engine } = applyRecords([{ platformAuth: [COGNITO] }]);
     const stored = JSON.stringify(engine.snapshot());
     expect(stored).not.toContain('4a8e0f2c-sub-of-ann');
     expect(stored).not.toContain('ann@example.com');
@@ -72,7 +66,7 @@ describe('platform auth in the inventory', () => {
   });
 
   it('OpenAPI gets a security scheme for each platform type', () => {
-    const { changes } = apply([
+    const { changes } = applyRecords([
       {
         path: '/a',
         platformAuth: [{ type: 'IAM' }, COGNITO, { type: 'OIDC' }, { type: 'LAMBDA_AUTHORIZER' }],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LAMBDA_RECORD_DEFAULTS, type TrafficRecord } from '@tapline/contracts';
-import type { LoggedRecord } from '../../src/index.js';
+import { type InventoryChanges, InventoryEngine, type LoggedRecord } from '../../src/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../testkit/fixtures/events/', import.meta.url));
 
@@ -36,4 +36,14 @@ export function record(over: Partial<TrafficRecord> = {}): TrafficRecord {
 
 export function logged(records: TrafficRecord[], firstSeq = 1): LoggedRecord[] {
   return records.map((r, i) => ({ seq: firstSeq + i, record: r }));
+}
+
+/** A fresh engine fed these records (each `record()` overrides), and the changes it would commit. */
+export function applyRecords(overrides: Partial<TrafficRecord>[]): {
+  engine: InventoryEngine;
+  changes: InventoryChanges;
+} {
+  const engine = new InventoryEngine();
+  engine.apply(logged(overrides.map((r) => record(r))));
+  return { engine, changes: engine.takeChanges() };
 }
