@@ -3,10 +3,11 @@
  * traffic log first (not timed), then the inventory loop as `tapline serve` runs it (default sizes and
  * working set) inline, with each stage timed: read, load, apply, takeChanges, commit.
  *
- *   npx tsx --tsconfig packages/server/tsx-sources.tsconfig.json bench/inventory-scale/profile.ts
+ *   TSX_TSCONFIG_PATH=packages/server/tsx-sources.tsconfig.json npx tsx bench/inventory-scale/profile.ts
  *
  * Env: BENCH_RECORDS (default 200,000), BENCH_COLLECTIONS (2,000), BENCH_ENDPOINTS (50),
- * BENCH_MODE=hosts (mixed hosts, 2 endpoints each), BENCH_WORKING_SET_MB (64).
+ * BENCH_MODE=hosts (mixed hosts, 2 endpoints each), BENCH_WORKING_SET_MB (64), BENCH_SYNC (full | normal),
+ * BENCH_KEEP_DIR (keep the data dir, to look at the tables).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
