@@ -1,4 +1,4 @@
-import type { InventoryChanges } from '@tapline/inventory';
+import { emptyPerformanceRows, type InventoryChanges } from '@tapline/inventory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storage } from '../src/sqlite/sqlite-storage.js';
 import { makeTempDir } from './support/temp-dir.js';
@@ -90,6 +90,7 @@ function changes(overrides: Partial<InventoryChanges> = {}): InventoryChanges {
         ],
       },
     ],
+    performance: emptyPerformanceRows(),
     removedEndpointIds: [],
     filtered: 0,
     processed: 5,
