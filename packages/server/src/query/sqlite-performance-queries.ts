@@ -31,8 +31,7 @@ export function summaryFromDb(row: SummaryColumns): PerformanceSummary | null {
   };
 }
 
-const SORT_EXPRESSIONS: Record<Exclude<EndpointSortKey, 'path'>, string> = {
-  calls: 'e.calls',
+const SORT_EXPRESSIONS: Record<Exclude<EndpointSortKey, 'path' | 'calls'>, string> = {
   invocations: 'p.invocations',
   p50Ms: 'p.p50_ms',
   p95Ms: 'p.p95_ms',
@@ -45,6 +44,7 @@ const SORT_EXPRESSIONS: Record<Exclude<EndpointSortKey, 'path'>, string> = {
 export function endpointOrder(sort: EndpointSortKey = 'path', order?: SortOrder): RawBuilder<unknown> {
   const direction = (order ?? (sort === 'path' ? 'asc' : 'desc')) === 'asc' ? 'ASC' : 'DESC';
   if (sort === 'path') return sql.raw(`e.path ${direction}, e.method ${direction}`);
+  if (sort === 'calls') return sql.raw(`e.calls ${direction}, e.path, e.method`);
   const expression = SORT_EXPRESSIONS[sort];
   // Endpoints without performance last, whichever the direction.
   return sql.raw(`(p.invocations IS NULL), ${expression} ${direction}, e.path, e.method`);
