@@ -105,7 +105,10 @@ export type SortOrder = (typeof SORT_ORDERS)[number];
 
 export interface CollectionDto {
   id: string;
-  /** The host when there is one, else `vxlan-<id>` or the record source. */
+  /**
+   * The host when there is one, else `vxlan-<id>` or the record source; an API Gateway stage adds
+   * `#<stage>` (`abc123.execute-api.eu-west-1.amazonaws.com#prod`; on a custom domain `#<stage>#<apiId>`).
+   */
   name: string;
   host: string | null;
   tags: Record<string, string>;
@@ -143,6 +146,11 @@ export interface EndpointDto {
   functions: FunctionDto[];
   /** Calls of functions beyond the 20 kept per endpoint. */
   otherFunctionCalls: number;
+  /**
+   * Present for a route its trigger declared (API Gateway `resource` / `routeKey`): the path is the route
+   * with its own parameter names, and the templating heuristics leave it alone.
+   */
+  declaredRoute?: true;
 }
 
 export interface ParameterDto {
@@ -178,6 +186,16 @@ export interface HourlyDto {
 export interface HourlyPerformanceDto extends PerformanceDto {
   /** Start of the hour. */
   hour: string;
+}
+
+/**
+ * Query parameters of `GET /api/collections`. `tag`: `<key>:<value>` (`stage:prod`), repeatable; a
+ * collection is listed when it has every one of them.
+ */
+export interface CollectionsQuery {
+  tag?: string | string[];
+  sort?: string;
+  order?: string;
 }
 
 export interface CollectionsResponse {

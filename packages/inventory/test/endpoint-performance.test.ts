@@ -185,8 +185,8 @@ describe('endpoint performance', () => {
       }),
     ]);
     expect(changes.endpoints.map((e) => [e.path, e.calls]).sort()).toEqual([
-      ['/graphql/author', 2],
-      ['/graphql/comments', 1],
+      ['/graphql/Post/author', 2],
+      ['/graphql/Post/comments', 1],
     ]);
     expect(changes.performance.endpoints.map((p) => [p.invocations, p.coldStarts])).toEqual([
       [1, 1],

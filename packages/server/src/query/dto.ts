@@ -82,6 +82,7 @@ export function endpointDto(row: EndpointListing): EndpointDto {
     performance: performanceDto(row.performance),
     functions: functionDtos(row.functions),
     otherFunctionCalls: row.otherFunctionCalls,
+    ...(row.declaredRoute === true ? { declaredRoute: true as const } : {}),
   };
 }
 

@@ -28,7 +28,7 @@ import {
   parameterDto,
   sampleDto,
 } from './dto.js';
-import type { EndpointFilter, InventoryQueries } from './inventory-queries.js';
+import type { CollectionFilter, EndpointFilter, InventoryQueries } from './inventory-queries.js';
 
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
@@ -85,6 +85,23 @@ function notFound(what: string, id: string): never {
   throw new HttpError(404, ServerErrorCode.NotFound, `no ${what} with id ${JSON.stringify(id)}`);
 }
 
+/** `tag=<key>:<value>`, repeatable (all must match): `tag=stage:prod&tag=apiId:abc123`. */
+export function parseCollectionFilter(
+  query: Record<string, string | string[] | undefined>,
+): CollectionFilter {
+  const raw = query.tag;
+  if (raw === undefined) return {};
+  const tags = [];
+  for (const text of Array.isArray(raw) ? raw : [raw]) {
+    const colon = text.indexOf(':');
+    if (colon < 1 || colon === text.length - 1) {
+      badRequest(`tag: expected <key>:<value> such as stage:prod, got ${JSON.stringify(text)}`);
+    }
+    tags.push({ key: text.slice(0, colon), value: text.slice(colon + 1) });
+  }
+  return { tags };
+}
+
 export function parseEndpointFilter(query: Query): EndpointFilter {
   const filter: EndpointFilter = {
     page: positiveInt(query, 'page', 1, 1_000_000),
@@ -112,12 +129,18 @@ export async function queryRoutes(
 ): Promise<void> {
   const { queries } = options;
 
-  app.get<{ Querystring: Query }>('/api/collections', async (request): Promise<CollectionsResponse> => {
-    const sort = exactlyOneOf<CollectionSortKey>(request.query, 'sort', COLLECTION_SORT_KEYS);
-    const order = exactlyOneOf<SortOrder>(request.query, 'order', SORT_ORDERS);
-    const collections = (await queries.listCollections()).map(collectionDto);
-    return { collections: sortCollections(collections, sort, order) };
-  });
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(
+    '/api/collections',
+    async (request): Promise<CollectionsResponse> => {
+      const query = request.query as Query;
+      const sort = exactlyOneOf<CollectionSortKey>(query, 'sort', COLLECTION_SORT_KEYS);
+      const order = exactlyOneOf<SortOrder>(query, 'order', SORT_ORDERS);
+      const collections = (await queries.listCollections(parseCollectionFilter(request.query))).map(
+        collectionDto,
+      );
+      return { collections: sortCollections(collections, sort, order) };
+    },
+  );
 
   app.get<{ Params: { id: string }; Querystring: Query }>(
     '/api/collections/:id/endpoints',
