@@ -11,6 +11,8 @@ const DISTINCT = 20_000;
 const RECORDS_PER_RUN = Number(process.env.BENCH_RECORDS ?? 300_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BATCHES = [1_000, 10_000];
+/** Records as Tapline's extension sends them: with the handler's performance and the function. */
+const WITH_PERFORMANCE = process.env.BENCH_PERFORMANCE === '1';
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkphbmUgRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
 const RESOURCES = [
@@ -92,6 +94,16 @@ function makeRecord(k: number, variant: number): TrafficRecord {
     isPending: false,
     source: 'MIRRORING',
     tag: { service: 'lambda', function: `fn-${k % 10}` },
+    ...(WITH_PERFORMANCE
+      ? {
+          performance: {
+            durationMs: 2 + ((variant * 7919 + k) % 4000) / 10,
+            coldStart: variant % 50 === 0,
+            outcome: variant % 97 === 0 ? ('function_error' as const) : ('ok' as const),
+          },
+          lambdaFunction: { name: `fn-${k % 10}`, qualifier: variant % 3 === 0 ? '7' : 'live' },
+        }
+      : {}),
   };
 }
 
@@ -139,7 +151,7 @@ function engineRun(batchSize: number): number {
 }
 
 console.log(
-  `records: ${RECORDS_PER_RUN} per run (${DISTINCT} distinct, ~${avgBytes} B each as JSON), 1,000 endpoints, ${RUNS} runs`,
+  `records: ${RECORDS_PER_RUN} per run (${DISTINCT} distinct, ~${avgBytes} B each as JSON), 1,000 endpoints, ${RUNS} runs${WITH_PERFORMANCE ? ', with performance and function' : ''}`,
 );
 engineRun(1_000); // warm-up
 const base: number[] = [];

@@ -51,6 +51,58 @@ export type ApiDataType =
   | 'OBJECT'
   | 'ARRAY';
 
+/**
+ * How an endpoint (or a collection) performs, from the records that carried the handler's performance
+ * (Tapline's Lambda extension). Quantiles come from a DDSketch: within 1 % of the true value.
+ */
+export interface PerformanceDto {
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Function errors and timeouts over invocations, 0..1. */
+  errorRate: number;
+  /** Cold starts over invocations, 0..1. */
+  coldStartRate: number;
+  invocations: number;
+}
+
+/** A function (and the version or alias the caller invoked) that served an endpoint. */
+export interface FunctionDto {
+  name: string;
+  /** `live`, `7`, `$LATEST`; null when the record named none. */
+  qualifier: string | null;
+  calls: number;
+}
+
+/** `sort=` of `GET /api/collections/:id/endpoints`. */
+export const ENDPOINT_SORT_KEYS = [
+  'path',
+  'calls',
+  'invocations',
+  'p50Ms',
+  'p95Ms',
+  'p99Ms',
+  'errorRate',
+  'coldStartRate',
+] as const;
+export type EndpointSortKey = (typeof ENDPOINT_SORT_KEYS)[number];
+
+/** `sort=` of `GET /api/collections`. */
+export const COLLECTION_SORT_KEYS = [
+  'name',
+  'endpoints',
+  'invocations',
+  'p50Ms',
+  'p95Ms',
+  'p99Ms',
+  'errorRate',
+  'coldStartRate',
+] as const;
+export type CollectionSortKey = (typeof COLLECTION_SORT_KEYS)[number];
+
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
 export interface CollectionDto {
   id: string;
   /**
@@ -70,6 +122,8 @@ export interface CollectionDto {
   callsOverEndpointCap: number;
   /** Parameter values not stored because their endpoint reached its parameter cap. */
   valuesOverParameterCap: number;
+  /** Each invocation once, however many endpoints it touched; null when no record carried performance. */
+  performance: PerformanceDto | null;
 }
 
 export interface EndpointDto {
@@ -86,6 +140,12 @@ export interface EndpointDto {
   lastSeen: string;
   /** Present for GraphQL endpoints. */
   graphql?: { operationType: 'query' | 'mutation' | 'subscription' | null; field: string };
+  /** Null when no record carried performance. */
+  performance: PerformanceDto | null;
+  /** Most calls first; at most 20 (see `otherFunctionCalls`). */
+  functions: FunctionDto[];
+  /** Calls of functions beyond the 20 kept per endpoint. */
+  otherFunctionCalls: number;
   /**
    * Present for a route its trigger declared (API Gateway `resource` / `routeKey`): the path is the route
    * with its own parameter names, and the templating heuristics leave it alone.
@@ -123,12 +183,19 @@ export interface HourlyDto {
   calls: number;
 }
 
+export interface HourlyPerformanceDto extends PerformanceDto {
+  /** Start of the hour. */
+  hour: string;
+}
+
 /**
  * Query parameters of `GET /api/collections`. `tag`: `<key>:<value>` (`stage:prod`), repeatable; a
  * collection is listed when it has every one of them.
  */
 export interface CollectionsQuery {
   tag?: string | string[];
+  sort?: string;
+  order?: string;
 }
 
 export interface CollectionsResponse {
@@ -146,4 +213,6 @@ export interface EndpointDetailResponse {
   parameters: ParameterDto[];
   samples: SampleDto[];
   hourly: HourlyDto[];
+  /** Oldest first; only hours in which records carried performance. */
+  hourlyPerformance: HourlyPerformanceDto[];
 }

@@ -78,6 +78,9 @@ describe('endpoint row sources', () => {
     calls: 1,
     firstSeen: new Date().toISOString(),
     lastSeen: new Date().toISOString(),
+    performance: null,
+    functions: [],
+    otherFunctionCalls: 0,
     ...extra,
   });
   const requested: URL[] = [];

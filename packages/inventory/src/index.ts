@@ -6,6 +6,8 @@ export * from './graphql-operations.js';
 export * from './ids.js';
 export * from './inventory-engine.js';
 export * from './inventory-types.js';
+export * from './latency-sketch.js';
 export * from './masking.js';
 export * from './openapi-document.js';
+export * from './performance-types.js';
 export * from './template-path.js';

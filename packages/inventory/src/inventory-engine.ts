@@ -4,6 +4,7 @@ import { collectionKeyOf, hostCacheKey } from './collection-key.js';
 import { type DeclaredRoute, declaredRouteOf } from './declared-route.js';
 import { decodeOrKeep } from './decode-or-keep.js';
 import { detectAuthTypes } from './detect-auth.js';
+import { hasPerformance, PerformanceBook } from './endpoint-performance.js';
 import {
   addUnique,
   allParams,
@@ -23,6 +24,7 @@ import {
   type PendingBody,
   type PendingSample,
 } from './endpoint-state.js';
+import { existingEndpoints } from './existing-endpoints.js';
 import { flattenJson, parseCookies, parseJsonBody, parseUrlEncoded, queryString } from './flatten.js';
 import { applyGatewayTags } from './gateway-tags.js';
 import {
@@ -94,6 +96,7 @@ export class InventoryEngine {
   private readonly collectionByRecordKey = new Map<string, CollectionState>();
   private readonly collectionByHost = new Map<string, CollectionState>();
   private readonly endpointsById = new Map<string, EndpointState>();
+  private readonly performance = new PerformanceBook();
   private dirtyCollections: CollectionState[] = [];
   private dirtyEndpoints: EndpointState[] = [];
   private dirtyParams: ParamState[] = [];
@@ -167,7 +170,8 @@ export class InventoryEngine {
     for (let i = 0; i < batch.length; i++) {
       const logged = batch[i] as LoggedRecord;
       const r = logged.record;
-      if (!(logged.seq > this.checkpointSeq) || !isInventoried(r) || this.isFiltered(r)) continue;
+      if (!(logged.seq > this.checkpointSeq) || !isInventoried(r)) continue;
+      if (this.isFiltered(r) && !this.countsWhenFiltered(r)) continue;
       const host = headerValue(r.requestHeaders, 'host');
       if (host !== undefined && this.collectionByHost.has(hostCacheKey(host, r))) continue;
       let key: string;
@@ -227,6 +231,16 @@ export class InventoryEngine {
       const ep = this.endpointsById.get(h.endpointId);
       if (ep !== undefined && byId.has(ep.row.collectionId)) ep.hourly.set(h.hour, h.calls);
     }
+    const endpointOwner = (id: string) => {
+      const ep = this.endpointsById.get(id);
+      return ep !== undefined && byId.has(ep.row.collectionId) ? ep.collection : undefined;
+    };
+    this.performance.admit(
+      part.performance,
+      endpointOwner,
+      (id) => byId.get(id),
+      (c, bytes) => this.grow(c, bytes),
+    );
   }
 
   /**
@@ -243,6 +257,10 @@ export class InventoryEngine {
       if (c.lastUsed === this.tick) continue; // touched by the records just applied
       this.collections.delete(c.row.name);
       for (const ep of c.endpoints.values()) this.endpointsById.delete(ep.row.id);
+      this.performance.drop(
+        c.row.id,
+        [...c.endpoints.values()].map((ep) => ep.row.id),
+      );
       this.residentBytes -= c.bytes;
       gone.add(c);
       evicted++;
@@ -260,7 +278,8 @@ export class InventoryEngine {
       this.dirtyCollections.length > 0 ||
       this.dirtyEndpoints.length > 0 ||
       this.dirtyParams.length > 0 ||
-      this.removedIds.length > 0
+      this.removedIds.length > 0 ||
+      this.performance.hasChanges()
     );
   }
 
@@ -324,6 +343,7 @@ export class InventoryEngine {
       parameters,
       hourly,
       samples,
+      performance: this.performance.take((id) => this.endpointsById.has(id)),
       removedEndpointIds: this.removedIds,
       filtered: this.filtered,
       processed: this.processed,
@@ -352,6 +372,7 @@ export class InventoryEngine {
       parameters: [],
       samples: [],
       hourly: [],
+      performance: this.performance.snapshot(),
     };
     for (const c of this.collections.values()) snap.collections.push(copyCollectionRow(c.row));
     for (const ep of this.endpointsById.values()) {
@@ -413,7 +434,11 @@ export class InventoryEngine {
   // ---- applying ------------------------------------------------------------------------------
 
   private isFiltered(r: TrafficRecord): boolean {
-    if (!this.options.acceptStatus(r.statusCode)) return true;
+    return !this.options.acceptStatus(r.statusCode) || this.isIgnored(r);
+  }
+
+  /** Health checks and self-traffic: never counted, not even for performance. */
+  private isIgnored(r: TrafficRecord): boolean {
     const path = r.path;
     for (const fragment of this.options.ignorePathsContaining) if (path.includes(fragment)) return true;
     return (
@@ -422,9 +447,15 @@ export class InventoryEngine {
     );
   }
 
+  /** Kept out by the status filter alone and carrying performance: still counted on its endpoint. */
+  private countsWhenFiltered(r: TrafficRecord): boolean {
+    return hasPerformance(r) && !this.options.acceptStatus(r.statusCode) && !this.isIgnored(r);
+  }
+
   private applyRecord(seq: number, r: TrafficRecord): void {
     if (!isInventoried(r) || this.isFiltered(r)) {
       this.filtered++;
+      if (isInventoried(r) && this.countsWhenFiltered(r)) this.countFilteredPerformance(r);
       return;
     }
     this.processed++;
@@ -465,6 +496,7 @@ export class InventoryEngine {
       }
     }
     const sample = this.countCall(ep, seq, r, time);
+    if (hasPerformance(r)) this.countPerformance(collection, [ep], r, time);
     const context = new RecordContext(ep, time, this.touchParameter);
     sample.requestHeaderMask = this.headers(context, 'request', null, r.requestHeaders);
     sample.queryMask = this.query(context, r.path);
@@ -527,6 +559,8 @@ export class InventoryEngine {
     items: GraphqlRequestItem[],
   ): void {
     const parsedResponse = parseJsonBody(typeof r.responsePayload === 'string' ? r.responsePayload : '');
+    // A BatchInvoke's items share the record's one measured invocation: counted once per endpoint.
+    const served = new Set<EndpointState>();
     for (const item of items) {
       const response = Array.isArray(parsedResponse) ? parsedResponse[item.index] : parsedResponse;
       for (const field of item.fields) {
@@ -544,6 +578,7 @@ export class InventoryEngine {
           );
         }
         this.countCall(ep, seq, r, time);
+        served.add(ep);
         const context = new RecordContext(ep, time, this.touchParameter);
         this.headers(context, 'request', null, r.requestHeaders);
         this.query(context, r.path);
@@ -557,6 +592,37 @@ export class InventoryEngine {
         );
       }
     }
+    if (served.size > 0 && hasPerformance(r)) this.countPerformance(collection, served, r, time);
+  }
+
+  private countPerformance(
+    c: CollectionState,
+    endpoints: Iterable<EndpointState>,
+    r: TrafficRecord,
+    time: number,
+  ): void {
+    let bytes = 0;
+    for (const ep of endpoints) bytes += this.performance.countEndpoint(ep.row.id, r, time);
+    bytes += this.performance.countCollection(c.row.id, r);
+    this.grow(c, bytes);
+  }
+
+  /** A record kept out by the status filter counts on the endpoints it would have reached, if they exist. */
+  private countFilteredPerformance(r: TrafficRecord): void {
+    const host = headerValue(r.requestHeaders, 'host');
+    let c = host === undefined ? undefined : this.collectionByHost.get(host);
+    if (c === undefined) {
+      try {
+        c = this.collections.get(collectionKeyOf(r).key);
+      } catch {
+        return;
+      }
+    }
+    if (c === undefined) return;
+    const endpoints = existingEndpoints(c, r);
+    if (endpoints.length === 0) return;
+    c.lastUsed = this.tick;
+    this.countPerformance(c, endpoints, r, Number.isFinite(r.time) ? Math.floor(r.time) : 0);
   }
 
   private graphqlRequestParams(context: RecordContext, item: GraphqlRequestItem, field: GraphqlField): void {
@@ -928,6 +994,7 @@ export class InventoryEngine {
           this.dirtyParams.push(p);
         }
       }
+      this.grow(c, this.performance.fold(member.row.id, target.row.id));
       this.unregisterEndpoint(member);
     }
     target.samplesDirty = true;

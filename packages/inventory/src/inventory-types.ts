@@ -10,6 +10,7 @@
  * produces the same ids.
  */
 import type { TrafficRecord } from '@tapline/contracts';
+import type { PerformanceRows } from './performance-types.js';
 
 /** A traffic record with its position in the durable traffic log. `seq` increases strictly. */
 export interface LoggedRecord {
@@ -158,6 +159,8 @@ export interface InventorySnapshot {
   /** Up to 10 per endpoint, oldest first. */
   samples: SampleRow[];
   hourly: HourlyCountRow[];
+  /** Performance and functions (hourly rows: the open hours at least, see PERFORMANCE_OPEN_HOURS). */
+  performance: PerformanceRows;
 }
 
 /**
@@ -185,6 +188,8 @@ export interface InventoryChanges {
   hourly: HourlyCountRow[];
   /** For each endpoint listed, its complete current sample list (replace what is stored). */
   samples: { endpointId: string; samples: SampleRow[] }[];
+  /** Upserts of full performance and function rows (removed endpoints' rows go with them). */
+  performance: PerformanceRows;
   /** Endpoints folded into a template (e.g. ten static siblings merged into `/STRING`): delete them with their parameters, samples and counts. */
   removedEndpointIds: string[];
   /** How many records of the batch were skipped by the filters (not 2xx/302, health checks, self-traffic). */

@@ -1,4 +1,5 @@
 import type { TrafficRecord } from '@tapline/contracts';
+import { canonicalRows } from '@tapline/testkit/contracts';
 import { describe, expect, it } from 'vitest';
 import { type InventoryChanges, InventoryEngine, type InventorySnapshot } from '../src/index.js';
 import { logged, record, T0 } from './helpers/records.js';
@@ -14,15 +15,7 @@ function once(records: TrafficRecord[], options = {}): InventoryChanges {
 
 /** A snapshot with rows sorted, so two engines' states compare regardless of insertion order. */
 function canonical(s: InventorySnapshot): InventorySnapshot {
-  const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
-  return {
-    checkpoint: s.checkpoint,
-    collections: byId(s.collections),
-    endpoints: byId(s.endpoints),
-    parameters: byId(s.parameters),
-    samples: [...s.samples].sort((a, b) => a.endpointId.localeCompare(b.endpointId) || a.seq - b.seq),
-    hourly: [...s.hourly].sort((a, b) => a.endpointId.localeCompare(b.endpointId) || a.hour - b.hour),
-  };
+  return { checkpoint: s.checkpoint, ...canonicalRows(s) };
 }
 
 describe('collections', () => {

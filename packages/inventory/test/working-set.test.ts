@@ -1,19 +1,12 @@
 import type { TrafficRecord } from '@tapline/contracts';
 import { InMemoryInventoryRows } from '@tapline/testkit';
+import { canonicalRows } from '@tapline/testkit/contracts';
 import { describe, expect, it } from 'vitest';
 import { InventoryEngine, type InventorySnapshot, type LoggedRecord } from '../src/index.js';
 import { logged, record } from './helpers/records.js';
 
 function canonical(s: InventorySnapshot): InventorySnapshot {
-  const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
-  return {
-    checkpoint: s.checkpoint,
-    collections: byId(s.collections),
-    endpoints: byId(s.endpoints),
-    parameters: byId(s.parameters),
-    samples: [...s.samples].sort((a, b) => a.endpointId.localeCompare(b.endpointId) || a.seq - b.seq),
-    hourly: [...s.hourly].sort((a, b) => a.endpointId.localeCompare(b.endpointId) || a.hour - b.hour),
-  };
+  return { checkpoint: s.checkpoint, ...canonicalRows(s) };
 }
 
 /** Many hosts, interleaved, with enough static siblings per host to merge into a STRING template. */

@@ -1,5 +1,10 @@
 import path from 'node:path';
-import type { EndpointRow, InventoryChanges, ParameterRow } from '@tapline/inventory';
+import {
+  type EndpointRow,
+  emptyPerformanceRows,
+  type InventoryChanges,
+  type ParameterRow,
+} from '@tapline/inventory';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INVENTORY_DB_FILE } from '../src/sqlite/open-database.js';
@@ -93,6 +98,7 @@ function changes(overrides: Partial<InventoryChanges> = {}): InventoryChanges {
         ],
       },
     ],
+    performance: emptyPerformanceRows(),
     removedEndpointIds: [],
     filtered: 0,
     processed: 5,

@@ -41,6 +41,10 @@ export interface EndpointQuery {
   auth?: string;
   /** ISO 8601: only endpoints first discovered after this time. */
   firstSeenAfter?: string;
+  /** `path`, `calls`, `invocations`, `p50Ms`, `p95Ms`, `p99Ms`, `errorRate`, `coldStartRate`. */
+  sort?: string;
+  /** `asc` or `desc`; the server's default depends on the key. */
+  order?: string;
 }
 
 export function listCollections(signal?: AbortSignal): Promise<Collection[]> {

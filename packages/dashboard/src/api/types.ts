@@ -5,8 +5,11 @@ import type {
   EndpointDetailResponse,
   EndpointDto,
   EndpointsResponse,
+  FunctionDto,
   HourlyDto,
+  HourlyPerformanceDto,
   ParameterDto,
+  PerformanceDto,
   SampleDto,
 } from '@tapline/contracts';
 import type { AuthType as EngineAuthType, SensitiveClass as EngineSensitiveClass } from '@tapline/inventory';
@@ -57,3 +60,6 @@ export type Sample = SampleDto;
 export type HourlyCount = HourlyDto;
 export type EndpointDetail = EndpointDetailResponse;
 export type EndpointPage = EndpointsResponse;
+export type Performance = PerformanceDto;
+export type HourlyPerformance = HourlyPerformanceDto;
+export type LambdaFunction = FunctionDto;

@@ -44,3 +44,14 @@ export function displayParamName(name: string): string {
 }
 
 export const SEVEN_DAYS_MS = 7 * 86_400_000;
+
+/** Handler time: "0.42 ms", "12.3 ms", "1,250 ms" (three significant digits below a second). */
+export function formatMs(ms: number): string {
+  if (ms >= 1000) return `${number.format(Math.round(ms))} ms`;
+  return `${Number(ms.toPrecision(3))} ms`;
+}
+
+/** A rate 0..1 as a percentage: "0 %", "0.25 %", "12.5 %". */
+export function formatRate(rate: number): string {
+  return `${Number((rate * 100).toPrecision(3))} %`;
+}

@@ -5,6 +5,11 @@ import type { Collection } from '../api/types.js';
 import { AuthBadges, CapBadge, TagChip } from '../components/badges.js';
 import { EmptyState } from '../components/empty-state.js';
 import { ErrorBanner } from '../components/layout.js';
+import {
+  PERFORMANCE_COLUMNS,
+  PerformanceCells,
+  type PerformanceColumn,
+} from '../components/performance-cells.js';
 import { SearchBox } from '../components/search-box.js';
 import { formatAgo, formatDateTime, formatNumber } from '../lib/format.js';
 import { usePolling } from '../lib/use-polling.js';
@@ -15,6 +20,7 @@ const COLUMNS = [
   { key: 'endpoints', label: 'Endpoints', numeric: true },
   { key: 'sensitive', label: 'Sensitive params', numeric: true },
   { key: 'auth', label: 'Auth types', numeric: false },
+  ...PERFORMANCE_COLUMNS.map((c) => ({ key: c.key, label: c.label, numeric: true })),
   { key: 'tags', label: 'Tags', numeric: false },
   { key: 'firstSeen', label: 'First discovered', numeric: false },
   { key: 'lastSeen', label: 'Last traffic', numeric: false },
@@ -34,7 +40,16 @@ const SORTERS: Record<SortKey, (a: Collection, b: Collection) => number> = {
   tags: (a, b) => tagList(a).join(',').localeCompare(tagList(b).join(',')),
   firstSeen: (a, b) => a.firstSeen.localeCompare(b.firstSeen),
   lastSeen: (a, b) => a.lastSeen.localeCompare(b.lastSeen),
+  ...(Object.fromEntries(
+    PERFORMANCE_COLUMNS.map(({ key }) => [
+      key,
+      (a: Collection, b: Collection) => (a.performance?.[key] ?? 0) - (b.performance?.[key] ?? 0),
+    ]),
+  ) as Record<PerformanceColumn, (a: Collection, b: Collection) => number>),
 };
+
+const isPerformanceKey = (key: SortKey): key is PerformanceColumn =>
+  PERFORMANCE_COLUMNS.some((c) => c.key === key);
 
 const isSortKey = (s: string | null): s is SortKey => COLUMNS.some((c) => c.key === s);
 
@@ -56,8 +71,13 @@ export function CollectionsPage() {
       return [c.name, c.host ?? '', ...tagList(c)].some((s) => s.toLowerCase().includes(needle));
     });
     const compare = SORTERS[sort];
+    // Collections without performance come last in either order.
+    const missing = (c: Collection) => (isPerformanceKey(sort) && c.performance === null ? 1 : 0);
     return filtered.sort(
-      (a, b) => (descending ? -compare(a, b) : compare(a, b)) || a.name.localeCompare(b.name),
+      (a, b) =>
+        missing(a) - missing(b) ||
+        (descending ? -compare(a, b) : compare(a, b)) ||
+        a.name.localeCompare(b.name),
     );
   }, [data, search, tag, sort, descending]);
 
@@ -105,7 +125,20 @@ export function CollectionsPage() {
                   <button
                     type="button"
                     className="sort-button"
-                    onClick={() => update({ sort: col.key, dir: active && !descending ? 'desc' : 'asc' })}
+                    data-testid={`collection-sort-${col.key}`}
+                    onClick={() =>
+                      update({
+                        sort: col.key,
+                        // Performance starts worst first; the others A→Z, smallest first.
+                        dir: active
+                          ? descending
+                            ? 'asc'
+                            : 'desc'
+                          : isPerformanceKey(col.key)
+                            ? 'desc'
+                            : 'asc',
+                      })
+                    }
                   >
                     {col.label}
                     <span className="sort-arrow">{active ? (descending ? '▼' : '▲') : ''}</span>
@@ -136,6 +169,7 @@ export function CollectionsPage() {
               <td>
                 <AuthBadges types={c.authTypes} />
               </td>
+              <PerformanceCells performance={c.performance} />
               <td>
                 <span className="badges">
                   {Object.entries(c.tags).map(([k, v]) => (

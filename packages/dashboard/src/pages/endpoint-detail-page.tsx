@@ -5,6 +5,7 @@ import type { EndpointDetail, Sample } from '../api/types.js';
 import { AuthBadges, MethodBadge, SensitiveBadges, StatusCodes } from '../components/badges.js';
 import { HourlyChart } from '../components/hourly-chart.js';
 import { Breadcrumbs, ErrorBanner } from '../components/layout.js';
+import { FunctionsTable, HourlyPerformanceTable, PerformanceFacts } from '../components/performance-view.js';
 import { SampleView } from '../components/sample-view.js';
 import { SchemaView } from '../components/schema-view.js';
 import { formatAgo, formatDateTime, formatNumber } from '../lib/format.js';
@@ -19,7 +20,7 @@ export function EndpointDetailPage() {
   if (loading) return <p className="muted">Loading endpoint…</p>;
   if (data === undefined) return <ErrorBanner error={error ?? new Error('endpoint not found')} />;
 
-  const { endpoint, parameters, samples, hourly } = data;
+  const { endpoint, parameters, samples, hourly, hourlyPerformance } = data;
   const collection = collections.data?.find((c) => c.id === endpoint.collectionId);
   return (
     <section>
@@ -77,6 +78,13 @@ export function EndpointDetailPage() {
           </div>
         )}
       </dl>
+
+      <h2>Performance</h2>
+      <PerformanceFacts performance={endpoint.performance} />
+      <HourlyPerformanceTable hourly={hourlyPerformance} />
+
+      <h2>Functions</h2>
+      <FunctionsTable functions={endpoint.functions} otherCalls={endpoint.otherFunctionCalls} />
 
       <h2>Calls per hour</h2>
       <HourlyChart hourly={hourly} />

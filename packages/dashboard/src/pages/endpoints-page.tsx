@@ -1,10 +1,16 @@
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { type EndpointQuery, listCollections, openApiUrl } from '../api/client.js';
-import { HTTP_METHODS, SENSITIVE_CLASSES } from '../api/types.js';
+import { HTTP_METHODS, type Performance, SENSITIVE_CLASSES } from '../api/types.js';
 import { AuthBadges, CapBadge, TagChip } from '../components/badges.js';
-import { EndpointTable } from '../components/endpoint-table.js';
+import {
+  ENDPOINT_SORTS,
+  type EndpointSort,
+  type EndpointSortState,
+  EndpointTable,
+} from '../components/endpoint-table.js';
 import { Breadcrumbs, ErrorBanner } from '../components/layout.js';
+import { formatFigure, PERFORMANCE_COLUMNS } from '../components/performance-cells.js';
 import { SearchBox } from '../components/search-box.js';
 import { ENDPOINT_TABS, type EndpointTab, useEndpointRows } from '../lib/endpoint-rows.js';
 import { formatAgo, formatDateTime, formatNumber } from '../lib/format.js';
@@ -18,6 +24,9 @@ const TAB_LABELS: Record<EndpointTab, string> = {
   noauth: 'No auth',
 };
 
+const isSort = (s: string | null): s is EndpointSort =>
+  (ENDPOINT_SORTS as readonly (string | null)[]).includes(s);
+
 const isTab = (s: string | null): s is EndpointTab =>
   (ENDPOINT_TABS as readonly (string | null)[]).includes(s);
 
@@ -29,7 +38,27 @@ export function EndpointsPage() {
   const search = params.get('q') ?? '';
   const method = params.get('method') ?? '';
   const sensitive = params.get('sensitive') ?? '';
-  const query = useMemo<EndpointQuery>(() => ({ search, method, sensitive }), [search, method, sensitive]);
+  const rawSort = params.get('sort');
+  const sort: EndpointSort = isSort(rawSort) ? rawSort : 'path';
+  // Paths read A→Z; calls and performance worst first.
+  const naturalDescending = sort !== 'path';
+  const dir = params.get('dir');
+  const descending = dir === 'desc' ? true : dir === 'asc' ? false : naturalDescending;
+  const order = descending ? 'desc' : 'asc';
+  const query = useMemo<EndpointQuery>(
+    () => ({ search, method, sensitive, ...(sort === 'path' && order === 'asc' ? {} : { sort, order }) }),
+    [search, method, sensitive, sort, order],
+  );
+  const sorting: EndpointSortState = {
+    sort,
+    descending,
+    onSort: (next) =>
+      update(
+        next === sort
+          ? { sort: next, dir: descending ? 'asc' : 'desc' }
+          : { sort: next === 'path' ? null : next, dir: null },
+      ),
+  };
   const rows = useEndpointRows(id, query, tab, 5000);
   const collections = usePolling(listCollections, 'collections', 5000);
   const collection = collections.data?.find((c) => c.id === id);
@@ -58,6 +87,18 @@ export function EndpointsPage() {
             <strong>{formatNumber(collection.sensitiveParams)}</strong> sensitive params
           </span>
           <AuthBadges types={collection.authTypes} />
+          {collection.performance !== null && (
+            <span data-testid="collection-performance">
+              {PERFORMANCE_COLUMNS.map((c) => (
+                <span key={c.key} className="perf-fact">
+                  {c.label} <strong>{formatFigure(collection.performance as Performance, c.key)}</strong>
+                </span>
+              ))}
+              <span className="perf-fact">
+                <strong>{formatNumber(collection.performance.invocations)}</strong> invocations
+              </span>
+            </span>
+          )}
           <span className="badges">
             {Object.entries(collection.tags).map(([k, v]) => (
               <TagChip key={k} name={k} value={v} />
@@ -116,7 +157,7 @@ export function EndpointsPage() {
             : `${formatNumber(rows.total)} ${filtered ? 'matching ' : ''}endpoint${rows.total === 1 ? '' : 's'}`}
         </span>
       </div>
-      <EndpointTable rows={rows} />
+      <EndpointTable rows={rows} sorting={sorting} />
       {rows.total === 0 && (
         <p className="muted" data-testid="no-endpoints">
           {filtered ? 'No endpoint matches these filters.' : 'No endpoints in this collection yet.'}

@@ -1,7 +1,21 @@
-import type { CollectionDto, EndpointDto, HourlyDto, ParameterDto, SampleDto } from '@tapline/contracts';
-import type { EndpointRow, HourlyCountRow, ParameterRow, SampleRow } from '@tapline/inventory';
-import type { CollectionListing } from './inventory-queries.js';
-
+import type {
+  CollectionDto,
+  EndpointDto,
+  FunctionDto,
+  HourlyDto,
+  HourlyPerformanceDto,
+  ParameterDto,
+  PerformanceDto,
+  SampleDto,
+} from '@tapline/contracts';
+import type {
+  FunctionCalls,
+  HourlyCountRow,
+  ParameterRow,
+  PerformanceSummary,
+  SampleRow,
+} from '@tapline/inventory';
+import type { CollectionListing, EndpointListing, HourlyPerformance } from './inventory-queries.js';
 /** Epoch seconds → ISO 8601. */
 export const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
 
@@ -18,10 +32,41 @@ export function collectionDto(row: CollectionListing): CollectionDto {
     lastSeen: iso(row.lastSeen),
     callsOverEndpointCap: row.callsOverEndpointCap,
     valuesOverParameterCap: row.valuesOverParameterCap,
+    performance: performanceDto(row.performance),
   };
 }
 
-export function endpointDto(row: EndpointRow): EndpointDto {
+/** Rates rounded to 4 places (a hundredth of a percent); null when no record carried performance. */
+export function performanceDto(summary: PerformanceSummary | null): PerformanceDto | null {
+  if (summary === null || summary.invocations === 0) return null;
+  const rate = (n: number) => Math.round((n / summary.invocations) * 10_000) / 10_000;
+  return {
+    p50Ms: summary.p50Ms,
+    p95Ms: summary.p95Ms,
+    p99Ms: summary.p99Ms,
+    errorRate: rate(summary.errors),
+    coldStartRate: rate(summary.coldStarts),
+    invocations: summary.invocations,
+  };
+}
+
+/** Most calls first, then by name and qualifier. */
+export function functionDtos(functions: readonly FunctionCalls[]): FunctionDto[] {
+  return [...functions]
+    .sort(
+      (a, b) =>
+        b.calls - a.calls ||
+        a.name.localeCompare(b.name) ||
+        (a.qualifier ?? '').localeCompare(b.qualifier ?? ''),
+    )
+    .map((f) => ({ name: f.name, qualifier: f.qualifier, calls: f.calls }));
+}
+
+export function hourlyPerformanceDto(row: HourlyPerformance): HourlyPerformanceDto {
+  return { hour: iso(row.hour), ...(performanceDto(row) as PerformanceDto) };
+}
+
+export function endpointDto(row: EndpointListing): EndpointDto {
   return {
     id: row.id,
     collectionId: row.collectionId,
@@ -34,6 +79,9 @@ export function endpointDto(row: EndpointRow): EndpointDto {
     firstSeen: iso(row.firstSeen),
     lastSeen: iso(row.lastSeen),
     ...(row.graphql === undefined ? {} : { graphql: row.graphql }),
+    performance: performanceDto(row.performance),
+    functions: functionDtos(row.functions),
+    otherFunctionCalls: row.otherFunctionCalls,
     ...(row.declaredRoute === true ? { declaredRoute: true as const } : {}),
   };
 }

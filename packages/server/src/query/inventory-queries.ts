@@ -1,9 +1,12 @@
+import type { EndpointSortKey, SortOrder } from '@tapline/contracts';
 import type {
   AuthType,
   CollectionRow,
   EndpointRow,
+  FunctionCalls,
   HourlyCountRow,
   ParameterRow,
+  PerformanceSummary,
   SampleRow,
   SensitiveClass,
 } from '@tapline/inventory';
@@ -13,6 +16,20 @@ export interface CollectionListing extends CollectionRow {
   /** Number of parameters with any sensitive class. */
   sensitiveParams: number;
   authTypes: AuthType[];
+  /** Null when no record of the collection carried performance. */
+  performance: PerformanceSummary | null;
+}
+
+/** An endpoint with how it performs and the functions that served it. */
+export interface EndpointListing extends EndpointRow {
+  performance: PerformanceSummary | null;
+  functions: FunctionCalls[];
+  otherFunctionCalls: number;
+}
+
+export interface HourlyPerformance extends PerformanceSummary {
+  /** Epoch seconds at the start of the hour. */
+  hour: number;
 }
 
 export interface CollectionFilter {
@@ -29,16 +46,26 @@ export interface EndpointFilter {
   auth?: AuthType;
   /** Epoch milliseconds: only endpoints first seen strictly after this instant. */
   firstSeenAfter?: number;
+  /**
+   * Default `path` (then method). The performance keys compare invocations, quantiles or the error and
+   * cold-start rates (errors / invocations); endpoints without performance come last in either order;
+   * ties by path and method.
+   */
+  sort?: EndpointSortKey;
+  /** Default `asc` for `path`, `desc` for the others. */
+  order?: SortOrder;
   /** 1-based. */
   page: number;
   pageSize: number;
 }
 
 export interface EndpointDetail {
-  endpoint: EndpointRow;
+  endpoint: EndpointListing;
   parameters: ParameterRow[];
   samples: SampleRow[];
   hourly: HourlyCountRow[];
+  /** Oldest first. */
+  hourlyPerformance: HourlyPerformance[];
 }
 
 export interface OpenApiSource {
@@ -57,7 +84,7 @@ export interface InventoryQueries {
   listEndpoints(
     collectionId: string,
     filter: EndpointFilter,
-  ): Promise<{ endpoints: EndpointRow[]; total: number } | undefined>;
+  ): Promise<{ endpoints: EndpointListing[]; total: number } | undefined>;
   getEndpoint(id: string): Promise<EndpointDetail | undefined>;
   collectionForOpenApi(id: string): Promise<OpenApiSource | undefined>;
   close(): Promise<void>;

@@ -1,4 +1,14 @@
-import type { CollectionsResponse, EndpointDetailResponse, EndpointsResponse } from '@tapline/contracts';
+import {
+  COLLECTION_SORT_KEYS,
+  type CollectionSortKey,
+  type CollectionsResponse,
+  ENDPOINT_SORT_KEYS,
+  type EndpointDetailResponse,
+  type EndpointSortKey,
+  type EndpointsResponse,
+  SORT_ORDERS,
+  type SortOrder,
+} from '@tapline/contracts';
 import {
   AUTH_TYPES,
   type AuthType,
@@ -9,7 +19,15 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { ServerErrorCode } from '../errors.js';
 import { HttpError } from '../http-error.js';
-import { collectionDto, endpointDto, hourlyDto, parameterDto, sampleDto } from './dto.js';
+import { sortCollections } from './collection-sort.js';
+import {
+  collectionDto,
+  endpointDto,
+  hourlyDto,
+  hourlyPerformanceDto,
+  parameterDto,
+  sampleDto,
+} from './dto.js';
 import type { CollectionFilter, EndpointFilter, InventoryQueries } from './inventory-queries.js';
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -37,6 +55,15 @@ function oneOf<T extends string>(query: Query, name: string, allowed: readonly T
   if (!(allowed as readonly string[]).includes(upper))
     badRequest(`${name}: expected one of ${allowed.join(', ')}`);
   return upper as T;
+}
+
+/** A value of a fixed list, exactly as listed (sort keys are camelCase). */
+function exactlyOneOf<T extends string>(query: Query, name: string, allowed: readonly T[]): T | undefined {
+  const raw = query[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!(allowed as readonly string[]).includes(raw))
+    badRequest(`${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+  return raw as T;
 }
 
 /** Full ISO 8601 date-times (`2026-11-24T10:15:02Z`, with fraction or offset) or plain dates. */
@@ -88,6 +115,10 @@ export function parseEndpointFilter(query: Query): EndpointFilter {
   if (auth !== undefined) filter.auth = auth;
   const firstSeenAfter = instant(query, 'firstSeenAfter');
   if (firstSeenAfter !== undefined) filter.firstSeenAfter = firstSeenAfter;
+  const sort = exactlyOneOf<EndpointSortKey>(query, 'sort', ENDPOINT_SORT_KEYS);
+  if (sort !== undefined) filter.sort = sort;
+  const order = exactlyOneOf<SortOrder>(query, 'order', SORT_ORDERS);
+  if (order !== undefined) filter.order = order;
   return filter;
 }
 
@@ -100,9 +131,15 @@ export async function queryRoutes(
 
   app.get<{ Querystring: Record<string, string | string[] | undefined> }>(
     '/api/collections',
-    async (request): Promise<CollectionsResponse> => ({
-      collections: (await queries.listCollections(parseCollectionFilter(request.query))).map(collectionDto),
-    }),
+    async (request): Promise<CollectionsResponse> => {
+      const query = request.query as Query;
+      const sort = exactlyOneOf<CollectionSortKey>(query, 'sort', COLLECTION_SORT_KEYS);
+      const order = exactlyOneOf<SortOrder>(query, 'order', SORT_ORDERS);
+      const collections = (await queries.listCollections(parseCollectionFilter(request.query))).map(
+        collectionDto,
+      );
+      return { collections: sortCollections(collections, sort, order) };
+    },
   );
 
   app.get<{ Params: { id: string }; Querystring: Query }>(
@@ -124,6 +161,7 @@ export async function queryRoutes(
         parameters: detail.parameters.map(parameterDto),
         samples: detail.samples.map(sampleDto),
         hourly: detail.hourly.map(hourlyDto),
+        hourlyPerformance: detail.hourlyPerformance.map(hourlyPerformanceDto),
       };
     },
   );

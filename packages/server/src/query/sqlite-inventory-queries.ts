@@ -19,6 +19,12 @@ import type {
   InventoryQueries,
   OpenApiSource,
 } from './inventory-queries.js';
+import {
+  collectionPerformance,
+  endpointExtras,
+  endpointOrder,
+  hourlyPerformance,
+} from './sqlite-performance-queries.js';
 
 /** The read side of the query API, on its own connection (WAL readers never block the engine's writes). */
 export class SqliteInventoryQueries implements InventoryQueries {
@@ -56,6 +62,7 @@ export class SqliteInventoryQueries implements InventoryQueries {
     const authRows = await sql<{ collection_id: string; auth: AuthType }>`
       SELECT DISTINCT e.collection_id AS collection_id, j.value AS auth
       FROM endpoints e, json_each(e.auth_types) j ORDER BY j.value`.execute(this.db);
+    const performanceBy = await collectionPerformance(this.db);
     const endpointsBy = new Map(endpointCounts.map((row) => [row.collection_id, Number(row.n)]));
     const sensitiveBy = new Map(sensitiveCounts.map((row) => [row.collection_id, Number(row.n)]));
     const authBy = new Map<string, AuthType[]>();
@@ -69,6 +76,7 @@ export class SqliteInventoryQueries implements InventoryQueries {
       endpoints: endpointsBy.get(row.id) ?? 0,
       sensitiveParams: sensitiveBy.get(row.id) ?? 0,
       authTypes: authBy.get(row.id) ?? [],
+      performance: performanceBy.get(row.id) ?? null,
     }));
   }
 
@@ -79,7 +87,7 @@ export class SqliteInventoryQueries implements InventoryQueries {
       .where('id', '=', collectionId)
       .executeTakeFirst();
     if (exists === undefined) return undefined;
-    let query = this.db.selectFrom('endpoints').where('collection_id', '=', collectionId);
+    let query = this.db.selectFrom('endpoints as e').where('collection_id', '=', collectionId);
     if (filter.search !== undefined && filter.search !== '') {
       const needle = filter.search.toLowerCase();
       query = query.where(sql<boolean>`instr(lower(path), ${needle}) > 0`);
@@ -104,25 +112,39 @@ export class SqliteInventoryQueries implements InventoryQueries {
     }
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await query
-      .selectAll()
-      .orderBy('path')
-      .orderBy('method')
+      .leftJoin('endpoint_performance as p', 'p.endpoint_id', 'e.id')
+      .selectAll('e')
+      .orderBy(endpointOrder(filter.sort, filter.order))
       .limit(filter.pageSize)
       .offset((filter.page - 1) * filter.pageSize)
       .execute();
-    return { endpoints: rows.map(endpointFromDb), total: Number(total.n) };
+    const extras = await endpointExtras(
+      this.db,
+      rows.map((row) => row.id),
+    );
+    const endpoints = rows.map((row) => ({
+      ...endpointFromDb(row),
+      ...(extras.get(row.id) ?? { performance: null, functions: [], otherFunctionCalls: 0 }),
+    }));
+    return { endpoints, total: Number(total.n) };
   }
 
   async getEndpoint(id: string): Promise<EndpointDetail | undefined> {
     const row = await this.db.selectFrom('endpoints').selectAll().where('id', '=', id).executeTakeFirst();
     if (row === undefined) return undefined;
-    const [parameters, samples, hourly] = await Promise.all([
+    const [parameters, samples, hourly, extras, perHour] = await Promise.all([
       this.db.selectFrom('endpoint_parameters').selectAll().where('endpoint_id', '=', id).execute(),
       this.db.selectFrom('samples').selectAll().where('endpoint_id', '=', id).execute(),
       this.db.selectFrom('hourly').selectAll().where('endpoint_id', '=', id).orderBy('hour').execute(),
+      endpointExtras(this.db, [id]),
+      hourlyPerformance(this.db, id),
     ]);
     return {
-      endpoint: endpointFromDb(row),
+      endpoint: {
+        ...endpointFromDb(row),
+        ...(extras.get(id) ?? { performance: null, functions: [], otherFunctionCalls: 0 }),
+      },
+      hourlyPerformance: perHour,
       parameters: parameters
         .flatMap((p) => parametersFromDb(p.endpoint_id, p.parameters))
         .sort(compareParameters),

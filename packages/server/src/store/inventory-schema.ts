@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
+import { migratePerformance, type PerformanceDatabase } from './performance-schema.js';
 
 /** JSON columns hold arrays/objects serialised with JSON.stringify. Times are epoch seconds. */
-export interface InventoryDatabase {
+export interface InventoryDatabase extends PerformanceDatabase {
   meta: { key: string; value: number };
   collections: {
     id: string;
@@ -87,6 +88,7 @@ export async function migrateInventory(db: Kysely<InventoryDatabase>): Promise<v
   await sql`BEGIN IMMEDIATE`.execute(db);
   try {
     for (const statement of STATEMENTS) await statement.execute(db);
+    await migratePerformance(db);
     for (const { table, column, ddl } of ADDED_COLUMNS) {
       const columns = await sql<{ name: string }>`SELECT name FROM pragma_table_info(${table})`.execute(db);
       if (!columns.rows.some((row) => row.name === column)) {

@@ -1,4 +1,10 @@
-import type { InventoryChanges, InventoryPart, InventorySnapshot, ParameterRow } from '@tapline/inventory';
+import {
+  emptyPerformanceRows,
+  type InventoryChanges,
+  type InventoryPart,
+  type InventorySnapshot,
+  type ParameterRow,
+} from '@tapline/inventory';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { SyncLevel } from '../config.js';
@@ -16,6 +22,7 @@ import {
   samplesFromDb,
   sensitiveCountOf,
 } from './row-mapping.js';
+import { sqlitePerformanceRows } from './sqlite-performance-rows.js';
 
 const CHECKPOINT_KEY = 'checkpoint';
 
@@ -85,6 +92,7 @@ const ENDPOINT_MUTABLE = [
 export class SqliteInventoryStore implements InventoryStore {
   private readonly commitAll: (changes: InventoryChanges) => void;
   private readonly loadAll: (collectionIds: readonly string[]) => InventoryPart;
+  private readonly performance: ReturnType<typeof sqlitePerformanceRows>;
 
   private constructor(
     private readonly db: Kysely<InventoryDatabase>,
@@ -132,6 +140,8 @@ export class SqliteInventoryStore implements InventoryStore {
       samples: sqlite.prepare(`SELECT * FROM samples WHERE endpoint_id IN (${inCollections})`),
       hourly: sqlite.prepare(`SELECT * FROM hourly WHERE endpoint_id IN (${inCollections})`),
     };
+    const performance = sqlitePerformanceRows(sqlite);
+    this.performance = performance;
     type Row<T extends keyof InventoryDatabase> = InventoryDatabase[T];
     // One read transaction: the rows of a collection are from one commit.
     this.loadAll = sqlite.transaction((collectionIds: readonly string[]): InventoryPart => {
@@ -144,6 +154,7 @@ export class SqliteInventoryStore implements InventoryStore {
         ),
         samples: (load.samples.all(list) as Row<'samples'>[]).flatMap(samplesFromDb),
         hourly: (load.hourly.all(list) as Row<'hourly'>[]).map(hourlyFromDb),
+        performance: performance.load(list),
       };
     });
     this.commitAll = sqlite.transaction((changes: InventoryChanges) => {
@@ -202,6 +213,7 @@ export class SqliteInventoryStore implements InventoryStore {
       for (const entry of changes.isolated ?? []) {
         statements.isolated.run(entry.seq, entry.reason, JSON.stringify(entry.record), entry.isolatedAt);
       }
+      performance.commit(changes);
       statements.checkpoint.run(CHECKPOINT_KEY, changes.checkpoint);
     });
   }
@@ -226,12 +238,20 @@ export class SqliteInventoryStore implements InventoryStore {
       parameters: parameters.flatMap((row) => parametersFromDb(row.endpoint_id, row.parameters)),
       samples: samples.flatMap(samplesFromDb),
       hourly: hourly.map(hourlyFromDb),
+      performance: this.performance.loadAll(),
     };
   }
 
   async loadCollections(collectionIds: readonly string[]): Promise<InventoryPart> {
     if (collectionIds.length === 0)
-      return { collections: [], endpoints: [], parameters: [], samples: [], hourly: [] };
+      return {
+        collections: [],
+        endpoints: [],
+        parameters: [],
+        samples: [],
+        hourly: [],
+        performance: emptyPerformanceRows(),
+      };
     return this.loadAll(collectionIds);
   }
 

@@ -13,10 +13,27 @@ const T0 = 1_795_515_302;
 const HOST = 'shop.contract.test';
 const OTHER = 'other.contract.test';
 
-/** 30 endpoints `/r<i>/items` (a POST every third), some with an email, some with an API key. */
+/** Handler time of `/r<i>/items` in the contract traffic. */
+const durationOf = (i: number) => 10 * (i + 1);
+
+/**
+ * 30 endpoints `/r<i>/items` (a POST every third), some with an email, some with an API key. The first 25
+ * carry performance (every sixth a function error, every fourth a cold start) and their function; two
+ * more calls of `/r01/items` failed with a 500 (kept out of the inventory, counted in its performance).
+ */
 function traffic() {
   const records = Array.from({ length: 30 }, (_, i) =>
     trafficRecord({
+      ...(i < 25
+        ? {
+            performance: {
+              durationMs: durationOf(i),
+              coldStart: i % 4 === 0,
+              outcome: i % 6 === 0 ? ('function_error' as const) : ('ok' as const),
+            },
+            lambdaFunction: i % 2 === 1 ? { name: 'shop-fn', qualifier: 'live' } : { name: 'shop-fn' },
+          }
+        : {}),
       method: i % 3 === 0 ? 'POST' : 'GET',
       path: `/r${String(i).padStart(2, '0')}/items`,
       requestHeaders: i % 5 === 0 ? { host: HOST, 'x-api-key': 'k-1' } : { host: HOST },
@@ -28,6 +45,17 @@ function traffic() {
     }),
   );
   records.push(trafficRecord({ path: '/ping', requestHeaders: { host: OTHER }, time: T0 }));
+  for (let k = 0; k < 2; k++)
+    records.push(
+      trafficRecord({
+        path: '/r01/items',
+        requestHeaders: { host: HOST },
+        time: T0 + 3600 + k,
+        statusCode: 500,
+        performance: { durationMs: 5000, coldStart: false, outcome: 'function_error' },
+        lambdaFunction: { name: 'shop-fn', qualifier: '$LATEST' },
+      }),
+    );
   return records.map((record, i) => ({ seq: i + 1, record }));
 }
 
@@ -64,6 +92,34 @@ export function inventoryQueriesContract(name: string, fresh: FreshStorage<Queri
       // 8 endpoints with an email, 6 with an API key (a secret by name).
       expect(c).toMatchObject({ endpoints: 30, sensitiveParams: 14, callsOverEndpointCap: 0 });
       expect(c?.authTypes).toEqual(['API_KEY', 'UNAUTHENTICATED']);
+      // Each invocation once: 25 + the failed calls; 5 + 2 errors; cold starts at 0, 4, ..., 24.
+      // DDSketch's quantile q is the value of rank q × (n − 1), rounded down: here the 27th of 28.
+      expect(c?.performance).toMatchObject({ invocations: 27, errors: 7, timeouts: 0, coldStarts: 7 });
+      expect(c?.performance?.p99Ms).toBeGreaterThan(5000 * 0.99);
+      expect(c?.performance?.p50Ms).toBeGreaterThan(durationOf(12) * 0.99);
+      expect(c?.performance?.p50Ms).toBeLessThan(durationOf(13) * 1.01);
+      expect(listed.find((x) => x.name === OTHER)?.performance).toBeNull();
+    });
+
+    it('sorts endpoints by path, calls and performance, endpoints without performance last', async () => {
+      const queries = await seeded();
+      const paths = async (over: object) =>
+        (await queries.listEndpoints(shop, page(over)))?.endpoints.map((e) => e.path) ?? [];
+      const r = (i: number) => `/r${String(i).padStart(2, '0')}/items`;
+      const withoutPerformance = [25, 26, 27, 28, 29].map(r);
+      expect((await paths({ sort: 'path', order: 'desc' }))[0]).toBe(r(29));
+      const byP99 = await paths({ sort: 'p99Ms' });
+      expect(byP99.slice(0, 3)).toEqual([r(1), r(24), r(23)]);
+      expect(byP99.slice(25)).toEqual(withoutPerformance);
+      const byP99Asc = await paths({ sort: 'p99Ms', order: 'asc' });
+      expect(byP99Asc.slice(0, 2)).toEqual([r(0), r(2)]);
+      expect(byP99Asc.slice(25)).toEqual(withoutPerformance);
+      expect((await paths({ sort: 'errorRate' })).slice(0, 6)).toEqual([0, 6, 12, 18, 24, 1].map(r));
+      expect((await paths({ sort: 'coldStartRate' })).slice(0, 7)).toEqual([0, 4, 8, 12, 16, 20, 24].map(r));
+      expect((await paths({ sort: 'invocations' }))[0]).toBe(r(1));
+      expect(await paths({ sort: 'p50Ms', pageSize: 2, page: 2 })).toEqual([r(23), r(22)]);
+      expect((await paths({ sort: 'calls', order: 'asc' })).slice(0, 2)).toEqual([r(0), r(1)]);
+      expect(await paths({ sort: 'p95Ms', auth: 'API_KEY' })).toEqual([20, 15, 10, 5, 0, 25].map(r));
     });
 
     it('filters collections by tags, all of them matching', async () => {
@@ -143,6 +199,24 @@ export function inventoryQueriesContract(name: string, fresh: FreshStorage<Queri
       );
       expect(detail?.samples.map((s) => s.seq)).toEqual([1]);
       expect(detail?.hourly).toEqual([{ endpointId: id, hour: T0 - (T0 % 3600), calls: 1 }]);
+      expect(detail?.endpoint.performance).toMatchObject({ invocations: 1, errors: 1, coldStarts: 1 });
+      expect(Math.abs((detail?.endpoint.performance?.p50Ms ?? 0) - durationOf(0))).toBeLessThan(0.1);
+      expect(
+        detail?.endpoint.functions.map(({ name, qualifier, calls }) => ({ name, qualifier, calls })),
+      ).toEqual([{ name: 'shop-fn', qualifier: null, calls: 1 }]);
+      const failing = await queries.getEndpoint(endpointIdOf(shop, 'GET', '/r01/items'));
+      expect(failing?.endpoint).toMatchObject({ calls: 1, otherFunctionCalls: 0 });
+      expect(failing?.endpoint.performance).toMatchObject({ invocations: 3, errors: 2 });
+      // In the order first seen.
+      expect(failing?.endpoint.functions.map((f) => [f.qualifier, f.calls])).toEqual([
+        ['live', 1],
+        ['$LATEST', 2],
+      ]);
+      const hour = T0 - (T0 % 3600) + 3600;
+      expect(failing?.hourlyPerformance).toMatchObject([{ hour, invocations: 3, errors: 2, coldStarts: 0 }]);
+      expect(failing?.hourlyPerformance[0]?.p99Ms).toBeGreaterThan(5000 * 0.99);
+      const listed = await queries.listEndpoints(shop, page({ search: '/r29/' }));
+      expect(listed?.endpoints[0]).toMatchObject({ performance: null, functions: [], otherFunctionCalls: 0 });
       expect(await queries.getEndpoint('no-such-endpoint')).toBeUndefined();
       const openapi = await queries.collectionForOpenApi(shop);
       expect(openapi?.endpoints).toHaveLength(30);

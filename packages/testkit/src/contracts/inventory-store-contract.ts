@@ -1,5 +1,12 @@
 import type { TrafficRecord } from '@tapline/contracts';
-import { collectionIdOf, type InventoryChanges, InventoryEngine } from '@tapline/inventory';
+import {
+  collectionIdOf,
+  emptyPerformanceRows,
+  endpointIdOf,
+  type InventoryChanges,
+  InventoryEngine,
+  PERFORMANCE_OPEN_HOURS,
+} from '@tapline/inventory';
 import type { InventoryStore } from '@tapline/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryInventoryRows } from '../in-memory-inventory-rows.js';
@@ -9,10 +16,14 @@ import type { FreshStorage, StorageUnderTest } from './storage-under-test.js';
 
 const HOSTS = ['a.contract.test', 'b.contract.test'];
 
-/** Traffic over two hosts with enough static siblings to merge (so endpoints get removed). */
+/**
+ * Traffic over two hosts with enough static siblings to merge (so endpoints get removed), with the
+ * handler's performance and function on every record, every seventh a function error with status 502.
+ */
 export function contractTraffic(n: number, from = 0): { seq: number; record: TrafficRecord }[] {
   return Array.from({ length: n }, (_, k) => {
     const i = from + k;
+    const failed = i % 7 === 6;
     return {
       seq: i + 1,
       record: trafficRecord({
@@ -20,6 +31,13 @@ export function contractTraffic(n: number, from = 0): { seq: number; record: Tra
         requestHeaders: { host: HOSTS[i % 2] as string, authorization: 'Bearer abc.def.ghi' },
         responsePayload: JSON.stringify({ id: i, email: `u${i}@example.com` }),
         time: 1_795_515_302 + i * 600,
+        statusCode: failed ? 502 : 200,
+        performance: {
+          durationMs: 2 + ((i * 37) % 300) / 3,
+          coldStart: i % 10 === 0,
+          outcome: failed ? 'function_error' : 'ok',
+        },
+        lambdaFunction: { name: 'contract-fn', qualifier: i % 3 === 0 ? 'live' : '7' },
       }),
     };
   });
@@ -59,6 +77,7 @@ export function inventoryStoreContract(name: string, fresh: FreshStorage<Invento
         parameters: [],
         samples: [],
         hourly: [],
+        performance: emptyPerformanceRows(),
       });
     });
 
@@ -106,6 +125,73 @@ export function inventoryStoreContract(name: string, fresh: FreshStorage<Invento
       resumed.apply(rest);
       await store.commit(resumed.takeChanges());
       expect(canonicalRows(await store.loadSnapshot())).toEqual(canonicalRows(single.snapshot()));
+    });
+
+    it('stores performance and functions; loads only the open hours per collection, every hour in the snapshot', async () => {
+      const { store, open } = await start();
+      const engine = new InventoryEngine();
+      const reference = new InMemoryInventoryRows();
+      const host = 'perf.contract.test';
+      const t0 = 1_795_515_302;
+      // One endpoint over 30 hours (6 of them final by the end), another in the last hour only.
+      const records = Array.from({ length: 40 }, (_, i) => ({
+        seq: i + 1,
+        record: trafficRecord({
+          path: i < 30 ? '/slow' : '/fast',
+          requestHeaders: { host },
+          time: t0 + (i < 30 ? i * 3600 : 29 * 3600),
+          statusCode: i % 5 === 4 ? 504 : 200,
+          performance: {
+            durationMs: i < 30 ? 100 + i : 1 + i / 100,
+            coldStart: i === 0,
+            outcome: i % 5 === 4 ? 'timeout' : 'ok',
+          },
+          lambdaFunction: { name: 'perf-fn', qualifier: i < 20 ? '1' : '2' },
+        }),
+      }));
+      records.unshift({
+        seq: 0,
+        record: trafficRecord({ path: '/slow', requestHeaders: { host }, time: t0 }),
+      });
+      const ordered = records.map((r, i) => ({ ...r, seq: i + 1 }));
+      for (let i = 0; i < ordered.length; i += 7) {
+        engine.apply(ordered.slice(i, i + 7));
+        const changes = engine.takeChanges();
+        reference.commit(changes);
+        await store.commit(changes);
+      }
+      await store.close();
+      const reopened = await open();
+      const id = collectionIdOf(host);
+      const loaded = await reopened.loadCollections([id]);
+      expect(canonicalRows(loaded)).toEqual(canonicalRows(reference.load([id])));
+      const slow = endpointIdOf(id, 'GET', '/slow');
+      const newest = t0 - (t0 % 3600) + 29 * 3600;
+      expect(loaded.performance.hourly.filter((h) => h.endpointId === slow).map((h) => h.hour)).toEqual(
+        expect.arrayContaining([newest, newest - (PERFORMANCE_OPEN_HOURS - 1) * 3600]),
+      );
+      expect(loaded.performance.hourly.some((h) => h.hour <= newest - PERFORMANCE_OPEN_HOURS * 3600)).toBe(
+        false,
+      );
+      const snapshot = await reopened.loadSnapshot();
+      expect(canonicalRows(snapshot)).toEqual(canonicalRows(reference.snapshot()));
+      expect(snapshot.performance.hourly.filter((h) => h.endpointId === slow)).toHaveLength(30);
+      const total = snapshot.performance.endpoints.find((p) => p.endpointId === slow);
+      // Timeouts (504) are kept out of the inventory but count for their endpoint.
+      expect(total).toMatchObject({
+        invocations: 30,
+        errors: 6,
+        timeouts: 6,
+        coldStarts: 1,
+        newestHour: newest,
+      });
+      expect(snapshot.performance.collections).toMatchObject([
+        { collectionId: id, invocations: 40, errors: 8, timeouts: 8 },
+      ]);
+      expect(snapshot.performance.functions.find((f) => f.endpointId === slow)?.functions).toEqual([
+        { name: 'perf-fn', qualifier: '1', calls: 20, lastSeen: t0 + 19 * 3600 },
+        { name: 'perf-fn', qualifier: '2', calls: 10, lastSeen: t0 + 29 * 3600 },
+      ]);
     });
 
     it('keeps the declared-route flag of an endpoint across a reopen', async () => {
