@@ -92,3 +92,16 @@ describe('migrateToLatest', () => {
     }
   });
 });
+
+describe('migrateToLatest on a pool of one connection', () => {
+  it('runs the migrations on the session that holds the lock', async () => {
+    const single = await connectPostgres({ url: database.url, maxConnections: 1 });
+    try {
+      const result = await migrateToLatest(single.pool);
+      expect(result.error).toBeUndefined();
+      expect(result.results?.map((r) => r.migrationName)).toEqual(Object.keys(MIGRATIONS));
+    } finally {
+      await single.close();
+    }
+  });
+});
