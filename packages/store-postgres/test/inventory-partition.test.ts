@@ -93,7 +93,10 @@ describe('writeInventoryChanges inside withPartitionTransaction', () => {
     // A row PostgreSQL refuses (a required column missing): the checkpoint does not move either.
     const broken: InventoryChanges = {
       ...next,
-      parameters: [...next.parameters, { ...(next.parameters[0] as never), name: null as never }],
+      parameters: [
+        ...next.parameters,
+        { ...(next.parameters[0] as InventoryChanges['parameters'][number]), name: null as never },
+      ],
     };
     await expect(
       leases.withPartitionTransaction(0, async (trx) => {

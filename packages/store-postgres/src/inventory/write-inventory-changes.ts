@@ -12,8 +12,8 @@ const CHUNK = 5000;
 interface Upsert {
   table: string;
   keys: readonly string[];
-  /** [column, JSON field of the engine's row, SQL type] */
-  fields: readonly (readonly [string, string, string])[];
+  /** [column, JSON field of the engine's row, its SQL type in the JSON record, the value if not the field] */
+  fields: readonly (readonly [string, string, string, string?])[];
   /** Columns rewritten on conflict; the others are what the row's id is derived from. */
   mutable: readonly string[];
 }
@@ -111,7 +111,7 @@ const quote = (name: string) => `"${name}"`;
 /** `INSERT … SELECT … FROM json_to_recordset($1) … ON CONFLICT DO UPDATE`, built once per table. */
 function upsertStatement(u: Upsert): (json: string) => RawBuilder<unknown> {
   const columns = u.fields.map(([column]) => column).join(', ');
-  const selected = u.fields.map(([, field]) => quote(field)).join(', ');
+  const selected = u.fields.map(([, field, , value]) => value ?? quote(field)).join(', ');
   const record = u.fields.map(([, field, type]) => `${quote(field)} ${type}`).join(', ');
   const updates = u.mutable.map((column) => `${column} = EXCLUDED.${column}`).join(', ');
   const head = sql.raw(`INSERT INTO ${u.table} (${columns}) SELECT ${selected} FROM json_to_recordset(`);

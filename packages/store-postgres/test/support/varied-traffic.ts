@@ -42,7 +42,7 @@ export function variedTraffic(n = 400): LoggedRecord[] {
   for (let i = 0; i < n; i += 1) {
     const time = T0 + i * 997 + Math.floor(random() * 300);
     const kind = i % 8;
-    const auth = pick([
+    const auth: Record<string, string> = pick<Record<string, string>>([
       { authorization: `Bearer ${JWT}` },
       { 'x-api-key': 'k-123456' },
       { authorization: 'Basic YWRhOnNlY3JldA==' },
