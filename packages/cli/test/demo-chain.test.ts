@@ -97,15 +97,49 @@ describe('tapline demo: GraphQL → resolver template → emulator → layer →
         'POST /graphql/mutation/createOrder',
         'POST /graphql/mutation/updateProfile',
         'POST /graphql/mutation/cancelOrder',
+        // User.orders has a direct Lambda resolver: no template, the extension read AppSync's context.
+        'POST /graphql/User/orders',
       ]),
     );
     expect(names.every((n) => n.startsWith('POST /graphql/'))).toBe(true);
 
     // The REST function's traffic is its own collection, tagged service=lambda but not source=AppSync.
-    const rest = collections.find((c) => c.host === REST_V1_HOST || c.name === REST_V1_HOST);
-    expect(rest).toBeDefined();
-    expect(tagsOf(rest!).service).toBe('lambda');
+    // Its API Gateway stage is the collection: `<host>#prod`, tagged with the stage, declared routes as endpoints.
+    const rest = collections.find((c) => c.name === `${REST_V1_HOST}#prod`);
+    expect(rest, JSON.stringify(collections.map((c) => c.name))).toBeDefined();
+    expect(rest!.host).toBe(REST_V1_HOST);
+    expect(tagsOf(rest!)).toMatchObject({ service: 'lambda', stage: 'prod' });
     expect(tagsOf(rest!).source).toBeUndefined();
+    const restEndpoints = await get<{ endpoints: Endpoint[] }>(`/api/collections/${rest!.id}/endpoints`);
+    expect(restEndpoints.endpoints.map((e) => `${e.method} ${e.path}`).sort()).toEqual([
+      'GET /orders',
+      'GET /users/{id}',
+      'POST /orders',
+    ]);
+  });
+
+  it('the field served by a direct Lambda resolver is an endpoint of its own, with its selection and response', async () => {
+    expect(logs.some((l) => l.includes('direct Lambda resolver (no template) on User.orders'))).toBe(true);
+    const { collections } = await get<{ collections: Collection[] }>('/api/collections');
+    const graphql = collections.find((c) => c.name === APPSYNC_HOST)!;
+    const { endpoints } = await get<{ endpoints: (Endpoint & { calls: number; graphql?: unknown })[] }>(
+      `/api/collections/${graphql.id}/endpoints`,
+    );
+    const orders = endpoints.find((e) => e.path === '/graphql/User/orders')!;
+    const getUser = endpoints.find((e) => e.path === '/graphql/query/getUser')!;
+    // Every getUser selects orders, so the direct resolver ran once per getUser call.
+    expect(orders.calls).toBe(getUser.calls);
+    expect(orders.graphql).toEqual({ operationType: null, field: 'orders' });
+    const detail = await get<{ parameters: Parameter[] }>(`/api/endpoints/${orders.id}`);
+    const names = detail.parameters.map((p) => `${p.location}:${p.name}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'request:query#orders#id',
+        'request:query#orders#status',
+        'response:data#orders#$#total',
+        'request:x-api-key',
+      ]),
+    );
   });
 
   it('the mutation endpoint has the variables as typed request parameters', async () => {

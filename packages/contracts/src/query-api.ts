@@ -53,7 +53,10 @@ export type ApiDataType =
 
 export interface CollectionDto {
   id: string;
-  /** The host when there is one, else `vxlan-<id>` or the record source. */
+  /**
+   * The host when there is one, else `vxlan-<id>` or the record source; an API Gateway stage adds
+   * `#<stage>` (`abc123.execute-api.eu-west-1.amazonaws.com#prod`; on a custom domain `#<stage>#<apiId>`).
+   */
   name: string;
   host: string | null;
   tags: Record<string, string>;
@@ -83,6 +86,11 @@ export interface EndpointDto {
   lastSeen: string;
   /** Present for GraphQL endpoints. */
   graphql?: { operationType: 'query' | 'mutation' | 'subscription' | null; field: string };
+  /**
+   * Present for a route its trigger declared (API Gateway `resource` / `routeKey`): the path is the route
+   * with its own parameter names, and the templating heuristics leave it alone.
+   */
+  declaredRoute?: true;
 }
 
 export interface ParameterDto {
@@ -113,6 +121,14 @@ export interface HourlyDto {
   /** Start of the hour. */
   hour: string;
   calls: number;
+}
+
+/**
+ * Query parameters of `GET /api/collections`. `tag`: `<key>:<value>` (`stage:prod`), repeatable; a
+ * collection is listed when it has every one of them.
+ */
+export interface CollectionsQuery {
+  tag?: string | string[];
 }
 
 export interface CollectionsResponse {

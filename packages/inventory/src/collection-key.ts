@@ -1,8 +1,13 @@
 import { isIP } from 'node:net';
 import { getHeader, type TrafficRecord } from '@tapline/contracts';
+import { gatewayDeploymentOf, stageSuffix } from './gateway-tags.js';
 
 export interface CollectionKey {
-  /** Collection name and identity: the host, or `vxlan-<id>`, or the record's source. */
+  /**
+   * Collection name and identity: the host, or `vxlan-<id>`, or the record's source; for API Gateway
+   * records followed by the stage (`<host>#<stage>`, see gateway-tags.ts). Also what decides a record's
+   * log partition, so it is a function of the record alone.
+   */
   key: string;
   host: string | null;
 }
@@ -11,9 +16,25 @@ export interface CollectionKey {
  * Collections are keyed by the lower-cased `host` header when it names a host (not an ip, not a value no
  * host name can be); default ports are dropped so `api.example.com:443` and `api.example.com` are one
  * collection. Without a usable Host header, the host of an absolute-URL path (`urlHost`); without either:
- * `vxlan-<vxlanId>`, else the record's source.
+ * `vxlan-<vxlanId>`, else the record's source. Each API Gateway stage is a collection of its own:
+ * `<host>#<stage>` (`#<stage>#<apiId>` on a custom domain, which can serve several APIs).
  */
 export function collectionKeyOf(record: TrafficRecord): CollectionKey {
+  const base = baseKeyOf(record);
+  const suffix = stageSuffix(gatewayDeploymentOf(record), base.host);
+  return suffix === '' ? base : { key: base.key + suffix, host: base.host };
+}
+
+/**
+ * What the engine caches a record's collection under, from its raw Host header: the header alone, or with
+ * the stage and API id for API Gateway records (one host, several collections).
+ */
+export function hostCacheKey(rawHost: string, record: TrafficRecord): string {
+  const stage = record.apiStage;
+  return stage === undefined ? rawHost : `${rawHost}\u0000${stage}\u0000${record.apiId ?? ''}`;
+}
+
+function baseKeyOf(record: TrafficRecord): CollectionKey {
   const raw =
     getHeader(record.requestHeaders ?? {}, 'host') ?? getHeader(record.requestHeaders ?? {}, ':authority');
   const host =

@@ -124,15 +124,12 @@ export function* allParams(ep: EndpointState): Generator<ParamState> {
 }
 
 /**
- * `declared`: the endpoint is a route its trigger declared (see declared-route.ts); a stored path with a
- * `{name}` segment is one too. Declared and GraphQL endpoints get no segments: never templated or merged.
+ * A declared route (see declared-route.ts): `row.declaredRoute`, or a stored path with a `{name}` segment
+ * (rows written before the flag was stored). Declared and GraphQL endpoints get no segments: never
+ * templated or merged.
  */
-export function newEndpointState(
-  row: EndpointRow,
-  collection: CollectionState,
-  declared = false,
-): EndpointState {
-  const fixed = row.graphql !== undefined || declared || hasRouteParameters(row.path);
+export function newEndpointState(row: EndpointRow, collection: CollectionState): EndpointState {
+  const fixed = row.graphql !== undefined || row.declaredRoute === true || hasRouteParameters(row.path);
   const segments = fixed ? null : row.path === '/' ? [] : row.path.slice(1).split('/');
   const tokenPositions: number[] = [];
   if (segments) {

@@ -26,6 +26,11 @@ export interface GraphqlField {
   variableNames: string[] | null;
   /** Arguments written as literals in the document. */
   literalArguments: Record<string, unknown>;
+  /**
+   * AppSync: the type of a field that is not a root field (`Post` for `Post.author`), which AppSync
+   * resolves with a resolver of its own; absent for root fields and parsed documents.
+   */
+  parentType?: string;
 }
 
 /** One GraphQL request (one element of a batched array). */
@@ -110,7 +115,7 @@ function appSyncField(b: Record<string, unknown>, field: string): GraphqlField {
     }
     selections = cached?.[0]?.selections ?? [];
   }
-  return {
+  const result: GraphqlField = {
     operationType: parent ?? null,
     field,
     responseKey: field,
@@ -118,7 +123,14 @@ function appSyncField(b: Record<string, unknown>, field: string): GraphqlField {
     variableNames: null,
     literalArguments: {},
   };
+  if (parent === undefined && typeof b.parentTypeName === 'string' && TYPE_NAME_RE.test(b.parentTypeName)) {
+    result.parentType = b.parentTypeName;
+  }
+  return result;
 }
+
+/** A GraphQL type name (`Post`): it becomes a path segment. */
+const TYPE_NAME_RE = /^[_A-Za-z][_0-9A-Za-z]{0,127}$/;
 
 /** Parses an AppSync `selectionSetGraphQL` (`{ id author { email } }`) into a pseudo-field holding its paths. */
 function selectionSetOnly(text: string): GraphqlField[] | null {
@@ -282,9 +294,17 @@ function collectSelections(
   }
 }
 
-/** Endpoint path of one field: `<base>/<operationType>/<field>`, or `<base>/<field>` when the type is unknown. */
+/**
+ * Endpoint path of one field: `<base>/<operationType>/<field>`; `<base>/<Type>/<field>` for a field of a
+ * non-root type (`/graphql/Post/author`; a record whose path already names them, as the extension writes
+ * direct resolvers' records, keeps its path); `<base>/<field>` when the type is unknown.
+ */
 export function graphqlEndpointPath(basePath: string, field: GraphqlField): string {
   const base = basePath === '/' ? '' : basePath;
+  if (field.parentType !== undefined) {
+    const suffix = `/${field.parentType}/${field.field}`;
+    return base.endsWith(suffix) ? base : `${base}${suffix}`;
+  }
   return field.operationType === null
     ? `${base}/${field.field}`
     : `${base}/${field.operationType}/${field.field}`;

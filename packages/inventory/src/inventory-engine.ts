@@ -1,6 +1,6 @@
 import type { TrafficRecord } from '@tapline/contracts';
 import { classifyValue, isSecretName } from './classify-value.js';
-import { collectionKeyOf } from './collection-key.js';
+import { collectionKeyOf, hostCacheKey } from './collection-key.js';
 import { type DeclaredRoute, declaredRouteOf } from './declared-route.js';
 import { decodeOrKeep } from './decode-or-keep.js';
 import { detectAuthTypes } from './detect-auth.js';
@@ -169,7 +169,7 @@ export class InventoryEngine {
       const r = logged.record;
       if (!(logged.seq > this.checkpointSeq) || !isInventoried(r) || this.isFiltered(r)) continue;
       const host = headerValue(r.requestHeaders, 'host');
-      if (host !== undefined && this.collectionByHost.has(host)) continue;
+      if (host !== undefined && this.collectionByHost.has(hostCacheKey(host, r))) continue;
       let key: string;
       try {
         key = collectionKeyOf(r).key;
@@ -596,13 +596,15 @@ export class InventoryEngine {
   }
 
   private collectionFor(r: TrafficRecord, time: number): CollectionState {
-    const host = headerValue(r.requestHeaders, 'host');
-    // Most records name their host: one look-up by the raw header. Hosts that are ips fall back to the
-    // vxlan/source key, which is built per record.
+    const rawHost = headerValue(r.requestHeaders, 'host');
+    // Most records name their host: one look-up by the raw header (and the stage, for API Gateway). Hosts
+    // that are ips fall back to the vxlan/source key, which is built per record.
+    const host = rawHost === undefined ? undefined : hostCacheKey(rawHost, r);
     let c = host === undefined ? undefined : this.collectionByHost.get(host);
     let cacheKey: string | null = null;
     if (c === undefined) {
-      cacheKey = `${host ?? ''}\u0000${r.vxlanId}\u0000${r.source}`;
+      // Everything the key is derived from: the absolute-URL host and the stage too.
+      cacheKey = `${host ?? ''}\u0000${r.urlHost ?? ''}\u0000${r.vxlanId}\u0000${r.source}\u0000${r.apiStage ?? ''}\u0000${r.apiId ?? ''}`;
       c = this.collectionByRecordKey.get(cacheKey);
     }
     if (c === undefined) {
@@ -705,7 +707,8 @@ export class InventoryEngine {
       lastSeen: time,
     };
     if (graphql) row.graphql = graphql;
-    const ep = newEndpointState(row, c, declared);
+    if (declared) row.declaredRoute = true;
+    const ep = newEndpointState(row, c);
     this.registerEndpoint(ep);
     this.markEndpoint(ep);
     this.endpointsCreated++;

@@ -105,6 +105,11 @@ export interface EndpointRow {
   lastSeen: number;
   /** Present for GraphQL endpoints. */
   graphql?: { operationType: 'query' | 'mutation' | 'subscription' | null; field: string };
+  /**
+   * Present (true) for a route its trigger declared (API Gateway `resource` / `routeKey`): stored, so the
+   * endpoint stays out of templating and sibling merging after it is loaded again.
+   */
+  declaredRoute?: true;
 }
 
 export interface ParameterRow {

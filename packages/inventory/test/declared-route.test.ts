@@ -1,4 +1,5 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { InMemoryInventoryRows } from '@tapline/testkit';
 import { describe, expect, it } from 'vitest';
 import { declaredRouteOf } from '../src/declared-route.js';
 import { buildOpenApiDocument, InventoryEngine } from '../src/index.js';
@@ -69,6 +70,50 @@ describe('declared routes in the inventory', () => {
     expect(c.endpoints.map((e) => [e.path, e.calls])).toEqual([['/users/{id}', 2]]);
   });
 
+  it('declared routes without parameters stay out of sibling merging after eviction and a restart', () => {
+    // An HTTP API stage with declared routes and a `$default` catch-all: the catch-all's records carry no
+    // declared route, share the stage's collection, and are templated by the heuristics.
+    const gateway = { apiStage: '$default', apiId: 'abc123' };
+    const headers = { host: 'abc123.execute-api.eu-west-1.amazonaws.com' };
+    const names = 'alpha beta gamma delta epsilon zeta eta theta iota'.split(' ');
+    const declared = names.map((n) =>
+      record({
+        ...gateway,
+        requestHeaders: headers,
+        path: `/teams/${n}/members`,
+        declaredRoute: `/teams/${n}/members`,
+      }),
+    );
+    const catchAll = record({ ...gateway, requestHeaders: headers, path: '/teams/kappa/members' });
+    const rows = new InMemoryInventoryRows();
+    const engine = InventoryEngine.resume({}, 0);
+    const first = logged(declared);
+    engine.admit(rows.load(engine.planLoads(first, 10).collectionIds));
+    engine.apply(first);
+    const created = engine.takeChanges();
+    expect(created.endpoints.every((e) => e.declaredRoute === true)).toBe(true);
+    rows.commit(created);
+
+    const applyTenth = (e: InventoryEngine) => {
+      const batch = logged([catchAll], 100);
+      e.admit(rows.load(e.planLoads(batch, 10).collectionIds));
+      e.apply(batch);
+      return e.takeChanges();
+    };
+    // A batch for another host, so the stage's collection is no longer the one just used, then evict it.
+    const other = logged([record({ requestHeaders: { host: 'other.example.com' } })], 50);
+    engine.admit(rows.load(engine.planLoads(other, 10).collectionIds));
+    engine.apply(other);
+    rows.commit(engine.takeChanges());
+    expect(engine.evict(0)).toBe(1);
+    const afterEviction = applyTenth(engine);
+    expect(afterEviction.removedEndpointIds).toEqual([]);
+    expect(afterEviction.endpoints.map((e) => e.path)).toEqual(['/teams/kappa/members']);
+    // The same after a restart, with the whole state loaded up front.
+    const restarted = new InventoryEngine({}, rows.snapshot());
+    expect(applyTenth(restarted).removedEndpointIds).toEqual([]);
+  });
+
   it('a greedy route keeps its declared path; the rest of the request path is the parameter', () => {
     const { changes } = applyRecords([{ path: '/files/a/b.txt', declaredRoute: '/files/{proxy+}' }]);
     expect(changes.endpoints.map((e) => e.path)).toEqual(['/files/{proxy+}']);
@@ -76,13 +121,6 @@ describe('declared routes in the inventory', () => {
       name: 'proxy',
       examples: ['a/b.txt'],
     });
-  });
-
-  it('stage and API id become collection tags', () => {
-    const { changes } = applyRecords([
-      { path: '/users/1', declaredRoute: '/users/{id}', apiStage: 'prod', apiId: 'abc123' },
-    ]);
-    expect(changes.collections[0]?.tags).toMatchObject({ stage: 'prod', apiId: 'abc123', service: 'lambda' });
   });
 
   it('OpenAPI uses the declared names', async () => {

@@ -189,6 +189,27 @@ describe('GraphQL endpoints in the engine', () => {
     ]);
   });
 
+  it('AppSync fields of a non-root type → POST /graphql/<Type>/<field>, whether the path names them or not', () => {
+    const author = (path: string) => ({
+      path,
+      tag: { service: 'lambda', source: 'AppSync' },
+      requestPayload: JSON.stringify({
+        operationName: 'author',
+        query: '',
+        variables: {},
+        parentTypeName: 'Post',
+        selectionSetGraphQL: '{ name }',
+      }),
+      responsePayload: JSON.stringify({ data: { author: { name: 'Ada' } } }),
+    });
+    // The extension writes direct resolvers' records to /graphql/Post/author; templates write /graphql.
+    const changes = run(author('/graphql/Post/author'), author('/graphql'));
+    expect(changes.endpoints.map((e) => [e.path, e.calls, e.graphql])).toEqual([
+      ['/graphql/Post/author', 2, { operationType: null, field: 'author' }],
+    ]);
+    expect(paramNames(changes, '/graphql/Post/author', 'response')).toEqual(['data#author#name']);
+  });
+
   it('an AppSync resolver result that is not wrapped in data still lands under data#<field>', () => {
     const changes = run({
       tag: { source: 'AppSync' },

@@ -5,9 +5,11 @@ import { makeRecord, wireBody } from './support/records.js';
 import { makeTempDir } from './support/temp-dir.js';
 
 const HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
+const PROD = `${HOST}#prod`;
 
 interface CollectionDto {
   id: string;
+  name: string;
   host: string | null;
   tags: Record<string, string>;
 }
@@ -15,23 +17,32 @@ interface EndpointDto {
   id: string;
   method: string;
   path: string;
+  declaredRoute?: true;
 }
 
 describe('declared API Gateway routes through tapline serve', () => {
   const temp = makeTempDir();
   let server: RunningServer;
   let collection: CollectionDto;
+  let collections: CollectionDto[];
   let endpoints: EndpointDto[];
+  const headers = { host: HOST, 'content-type': 'application/json' };
+  const endpointsOf = async (id: string) =>
+    (
+      (await httpRequest(`${server.url}/api/collections/${id}/endpoints`)).json() as {
+        endpoints: EndpointDto[];
+      }
+    ).endpoints;
 
   beforeAll(async () => {
     server = await startServer({ host: '127.0.0.1', port: 0, dataDir: temp.dir, logLevel: 'silent' });
     const gateway = { declaredRoute: '/users/{id}', apiStage: 'prod', apiId: 'abc123' };
-    const headers = { host: HOST, 'content-type': 'application/json' };
     const records = [
       makeRecord({ ...gateway, path: '/users/42', requestHeaders: headers }),
       makeRecord({ ...gateway, path: '/users/43', requestHeaders: headers }),
-      // No declared route (a function URL, say): the heuristics template it.
+      // No stage and no declared route (a function URL, say): the host's own collection, templated.
       makeRecord({ path: '/orders/17', requestHeaders: headers }),
+      makeRecord({ ...gateway, apiStage: 'dev', path: '/users/44', requestHeaders: headers }),
       makeRecord({
         ...gateway,
         declaredRoute: '/admin',
@@ -43,18 +54,16 @@ describe('declared API Gateway routes through tapline serve', () => {
       }),
     ];
     const ingested = await postJson(`${server.url}/api/ingestData`, wireBody(records));
-    expect(ingested.json()).toMatchObject({ accepted: 4 });
+    expect(ingested.json()).toMatchObject({ accepted: 5 });
     await server.waitForInventory();
     const list = (await httpRequest(`${server.url}/api/collections`)).json() as {
       collections: CollectionDto[];
     };
-    const found = list.collections.find((c) => c.host === HOST);
-    if (found === undefined) throw new Error('no collection for the API host');
+    collections = list.collections;
+    const found = collections.find((c) => c.name === PROD);
+    if (found === undefined) throw new Error(`no collection ${PROD}`);
     collection = found;
-    const page = (await httpRequest(`${server.url}/api/collections/${collection.id}/endpoints`)).json() as {
-      endpoints: EndpointDto[];
-    };
-    endpoints = page.endpoints;
+    endpoints = await endpointsOf(collection.id);
   });
 
   afterAll(async () => {
@@ -62,15 +71,39 @@ describe('declared API Gateway routes through tapline serve', () => {
     temp.remove();
   });
 
-  it('tags the collection with the stage and the API id', () => {
-    expect(collection.tags).toMatchObject({ stage: 'prod', apiId: 'abc123' });
+  it('makes each stage a collection of its host, tagged with the stage and the API id', async () => {
+    expect(collections.map((c) => [c.name, c.host, c.tags.stage ?? null, c.tags.apiId ?? null])).toEqual([
+      [HOST, HOST, null, null],
+      [`${HOST}#dev`, HOST, 'dev', 'abc123'],
+      [PROD, HOST, 'prod', 'abc123'],
+    ]);
+    const host = collections.find((c) => c.name === HOST) as CollectionDto;
+    expect((await endpointsOf(host.id)).map((e) => `${e.method} ${e.path}`)).toEqual(['GET /orders/INTEGER']);
   });
 
-  it('lists the declared route as the endpoint, beside the heuristic one', () => {
-    expect(endpoints.map((e) => `${e.method} ${e.path}`).sort()).toEqual([
-      'GET /admin',
-      'GET /orders/INTEGER',
-      'GET /users/{id}',
+  it('filters collections by tag; a malformed tag is a 400 naming the parameter', async () => {
+    const named = async (query: string) =>
+      (
+        (await httpRequest(`${server.url}/api/collections?${query}`)).json() as {
+          collections: CollectionDto[];
+        }
+      ).collections.map((c) => c.name);
+    expect(await named('tag=stage:prod')).toEqual([PROD]);
+    expect(await named('tag=apiId:abc123')).toEqual([`${HOST}#dev`, PROD]);
+    expect(await named('tag=apiId:abc123&tag=stage:dev')).toEqual([`${HOST}#dev`]);
+    expect(await named(`tag=${encodeURIComponent('stage:$default')}`)).toEqual([]);
+    for (const bad of ['stage', ':prod', 'stage:']) {
+      const response = await httpRequest(`${server.url}/api/collections?tag=${encodeURIComponent(bad)}`);
+      expect(response.status).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'TAPLINE_SERVER_BAD_REQUEST' });
+      expect((response.json() as { error: string }).error).toMatch(/^tag: expected <key>:<value>/);
+    }
+  });
+
+  it('lists the declared routes as endpoints, marked declaredRoute', () => {
+    expect(endpoints.map((e) => [`${e.method} ${e.path}`, e.declaredRoute])).toEqual([
+      ['GET /admin', true],
+      ['GET /users/{id}', true],
     ]);
   });
 
@@ -89,7 +122,7 @@ describe('declared API Gateway routes through tapline serve', () => {
     expect(response.status).toBe(200);
     // biome-ignore lint/suspicious/noExplicitAny: assertions walk a free-form JSON document
     const doc = response.json() as Record<string, any>;
-    expect(Object.keys(doc.paths).sort()).toEqual(['/admin', '/orders/{INTEGER2}', '/users/{id}']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/admin', '/users/{id}']);
     expect(doc.paths['/admin'].get.security).toEqual([{ awsSigv4: [] }]);
     expect(doc.components.securitySchemes.awsSigv4).toMatchObject({
       'x-amazon-apigateway-authtype': 'awsSigv4',
@@ -110,5 +143,34 @@ describe('declared API Gateway routes through tapline serve', () => {
     expect(detail.status).toBe(200);
     expect(detail.text).not.toContain('user/ops');
     expect(detail.text).not.toContain('123456789012');
+  });
+
+  it('a declared route without parameters stays exempt from sibling merging after a restart', async () => {
+    // An HTTP API stage: declared routes, and a `$default` catch-all whose records declare nothing.
+    const gateway = { apiStage: '$default', apiId: 'abc123', requestHeaders: headers };
+    const names = 'alpha beta gamma delta epsilon zeta eta theta iota'.split(' ');
+    const declared = names.map((n) =>
+      makeRecord({ ...gateway, path: `/teams/${n}/members`, declaredRoute: `/teams/${n}/members` }),
+    );
+    await postJson(`${server.url}/api/ingestData`, wireBody(declared));
+    await server.waitForInventory();
+    await server.close();
+    server = await startServer({ host: '127.0.0.1', port: 0, dataDir: temp.dir, logLevel: 'silent' });
+    const catchAll = makeRecord({ ...gateway, path: '/teams/kappa/members' });
+    expect((await postJson(`${server.url}/api/ingestData`, wireBody([catchAll]))).json()).toMatchObject({
+      accepted: 1,
+    });
+    await server.waitForInventory();
+    const list = (await httpRequest(`${server.url}/api/collections?tag=stage:$default`)).json() as {
+      collections: CollectionDto[];
+    };
+    expect(list.collections.map((c) => c.name)).toEqual([`${HOST}#$default`]);
+    const paths = (await endpointsOf(list.collections[0]?.id as string)).map((e) => [
+      e.path,
+      e.declaredRoute,
+    ]);
+    expect(paths).toEqual(
+      [...names.map((n) => [`/teams/${n}/members`, true]).sort(), ['/teams/kappa/members', undefined]].sort(),
+    );
   });
 });

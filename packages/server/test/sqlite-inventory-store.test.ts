@@ -1,5 +1,8 @@
-import type { InventoryChanges } from '@tapline/inventory';
+import path from 'node:path';
+import type { EndpointRow, InventoryChanges } from '@tapline/inventory';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { INVENTORY_DB_FILE } from '../src/sqlite/open-database.js';
 import { storage } from '../src/sqlite/sqlite-storage.js';
 import { makeTempDir } from './support/temp-dir.js';
 
@@ -128,6 +131,34 @@ describe('SqliteInventoryStore and SqliteInventoryQueries', () => {
     expect(snapshot.parameters.sort((a, b) => a.id.localeCompare(b.id))).toEqual(changes().parameters);
     expect(snapshot.samples).toEqual(changes().samples[0]?.samples);
     expect(snapshot.hourly).toEqual(changes().hourly);
+  });
+
+  it('adds the declared-route column to a data directory written before it; old rows read as not declared', async () => {
+    const temp = makeTempDir();
+    cleanups.push(temp.remove);
+    const old = new Database(path.join(temp.dir, INVENTORY_DB_FILE));
+    old.exec(`CREATE TABLE endpoints (
+      id TEXT PRIMARY KEY, collection_id TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
+      auth_types TEXT NOT NULL, sensitive TEXT NOT NULL, status_codes TEXT NOT NULL, calls INTEGER NOT NULL,
+      first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, graphql TEXT)`);
+    old
+      .prepare('INSERT INTO endpoints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run('e0', 'c1', 'GET', '/status', '[]', '[]', '[200]', 1, 100, 100, null);
+    old.close();
+    const store = await storage.inventoryStore({ dataDir: temp.dir, sync: 'full' });
+    cleanups.push(() => store.close());
+    const declared = {
+      ...(changes().endpoints[0] as EndpointRow),
+      id: 'e9',
+      path: '/health',
+      declaredRoute: true as const,
+    };
+    await store.commit(changes({ endpoints: [declared] }));
+    const rows = (await store.loadSnapshot()).endpoints.map((e) => [e.id, e.declaredRoute]);
+    expect(rows.sort()).toEqual([
+      ['e0', undefined],
+      ['e9', true],
+    ]);
   });
 
   it('upserts rows, replaces sample lists and deletes removed endpoints with what hangs off them', async () => {

@@ -10,6 +10,7 @@ import {
   graphql,
 } from 'graphql';
 import { VtlTemplate } from '../resolver-templates/render-vtl.js';
+import { appSyncInfo } from '../resolver-templates/resolve-info.js';
 import { requestTemplate, responseTemplate } from '../resolver-templates/templates.js';
 import type { DemoFunction } from './demo-function.js';
 
@@ -31,10 +32,19 @@ interface LambdaRequest {
 }
 
 /**
+ * Fields served by a direct Lambda resolver: no mapping template, the function gets AppSync's context as
+ * its event and the extension recognises it as such.
+ */
+export const DIRECT_RESOLVER_FIELDS: readonly { type: string; field: string }[] = [
+  { type: 'User', field: 'orders' },
+];
+
+/**
  * AppSync, simulated: graphql-js executes the request against the schema; every root field is a unit
  * resolver whose request mapping template is Tapline's VTL (rendered by amplify-velocity-template with the
  * $util of ../resolver-templates/appsync-util.ts), whose data source is the Lambda function on the
- * emulator, and whose response template turns function errors into GraphQL errors.
+ * emulator, and whose response template turns function errors into GraphQL errors. The fields of
+ * DIRECT_RESOLVER_FIELDS have direct Lambda resolvers instead (no template).
  */
 export class LocalAppSync {
   readonly schema: GraphQLSchema;
@@ -50,6 +60,12 @@ export class LocalAppSync {
     this.schema = buildSchema(sdl);
     for (const type of [this.schema.getQueryType(), this.schema.getMutationType()]) {
       if (type) this.attachResolvers(type);
+    }
+    for (const { type, field } of DIRECT_RESOLVER_FIELDS) {
+      const object = this.schema.getType(type) as GraphQLObjectType | undefined;
+      const definition = object?.getFields()[field];
+      if (definition === undefined) throw new Error(`the schema has no field ${type}.${field}`);
+      definition.resolve = this.directResolver;
     }
   }
 
@@ -107,6 +123,38 @@ export class LocalAppSync {
       info: vtlInfo,
       result,
       ...(error === undefined ? {} : { error }),
+    });
+  };
+
+  /** A direct Lambda resolver: the event is AppSync's context itself (API key mode: `identity` null). */
+  private readonly directResolver: GraphQLFieldResolver<unknown, ResolverContext> = async (
+    source,
+    args,
+    context,
+    info,
+  ) => {
+    const event = {
+      arguments: plain(args),
+      identity: null,
+      source: plain(source),
+      request: { headers: context.headers, domainName: null },
+      prev: null,
+      info: appSyncInfo({
+        fieldName: info.fieldName,
+        parentTypeName: info.parentType.name,
+        fieldNodes: info.fieldNodes,
+        variableValues: plain(info.variableValues),
+        fragments: info.fragments,
+      }),
+      stash: {},
+    };
+    const invocation = await this.dataSource.invoke(event);
+    const text = invocation.body.toString('utf8');
+    if (invocation.outcome === 'response') return text === '' ? null : JSON.parse(text);
+    // AppSync turns a direct resolver's function error into a GraphQL error of the field.
+    const body = safeJson(text) as { errorMessage?: string } | undefined;
+    throw new GraphQLError(body?.errorMessage ?? text, {
+      extensions: { errorType: `Lambda:${invocation.errorType ?? 'Unhandled'}` },
     });
   };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildLayer } from '@tapline/extension';
 import { defaultDashboardDir, type RunningServer, startServer } from '@tapline/server';
 import { DemoFunction } from './demo-function.js';
-import { LocalAppSync, LocalAppSyncServer } from './local-appsync.js';
+import { DIRECT_RESOLVER_FIELDS, LocalAppSync, LocalAppSyncServer } from './local-appsync.js';
 import { ProgressBar } from './progress-bar.js';
 import { DEMO_SCHEMA } from './schema.js';
 import { type DemoRequest, demoTraffic } from './traffic.js';
@@ -92,6 +92,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     );
     cleanups.push(() => appsync.close());
     options.log(`simulated AppSync GraphQL API on ${appsync.url} (x-api-key: ${apiKey})`);
+    options.log(
+      `resolvers: Tapline's VTL template on the root fields; a direct Lambda resolver (no template) on ${DIRECT_RESOLVER_FIELDS.map((f) => `${f.type}.${f.field}`).join(', ')}`,
+    );
 
     const traffic = demoTraffic(options.requests, apiKey);
     const bar = new ProgressBar(traffic.length, options.progress ?? process.stderr);

@@ -329,6 +329,67 @@ function platformScenarios(): FixtureScenario[] {
       },
     },
     {
+      fixture: 'appsync-direct-cognito-groups',
+      response: '[{"id":"c-1","body":"Nice","createdAt":"2026-11-24T10:15:02Z"}]',
+      checkResponse(r) {
+        expect(r.responsePayload).toBe(
+          '{"data":{"comments":[{"id":"c-1","body":"Nice","createdAt":"2026-11-24T10:15:02Z"}]}}',
+        );
+      },
+      checkRequest(r, fn) {
+        common(r, fn);
+        // A field of a non-root type, resolved by its own (direct) resolver.
+        expect(r).toMatchObject({ method: 'POST', path: '/graphql/Post/comments', ip: '192.0.2.44' });
+        expect(r.requestHeaders.host).toBe('uvw456.appsync-api.eu-west-1.amazonaws.com');
+        expect(graphqlBody(r)).toEqual({
+          operationName: 'comments',
+          query: '',
+          variables: { limit: 5 },
+          parentTypeName: 'Post',
+          selectionSetGraphQL: '{\n  id\n  body\n  createdAt\n}',
+        });
+        expect(r.platformAuth).toEqual([
+          {
+            type: 'COGNITO',
+            principal: '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
+            issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123dEf',
+            claims: expect.objectContaining({ 'cognito:groups': '["editors"]', email: 'grace@example.com' }),
+          },
+        ]);
+      },
+    },
+    {
+      fixture: 'appsync-direct-iam-identity-pool',
+      response: '{"id":"p-7","deleted":true}',
+      checkResponse(r) {
+        expect(r.responsePayload).toBe('{"data":{"deletePost":{"id":"p-7","deleted":true}}}');
+      },
+      checkRequest(r, fn) {
+        common(r, fn);
+        expect(r).toMatchObject({ method: 'POST', path: '/graphql' });
+        expect(graphqlBody(r)).toMatchObject({
+          operationName: 'deletePost',
+          parentTypeName: 'Mutation',
+          variables: { id: 'p-7', reason: 'duplicate' },
+        });
+        // Credentials from a Cognito identity pool: IAM, with the pool's ids; the session token is not kept.
+        expect(r.platformAuth).toEqual([
+          {
+            type: 'IAM',
+            principal: 'arn:aws:sts::123456789012:assumed-role/blog-authenticated/CognitoIdentityCredentials',
+            accountId: '123456789012',
+            claims: {
+              username: 'AROAEXAMPLEROLEID:CognitoIdentityCredentials',
+              cognitoIdentityId: 'eu-west-1:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+              cognitoIdentityPoolId: 'eu-west-1:6f5e4d3c-2b1a-4f9e-8d7c-6b5a4f3e2d1c',
+              cognitoIdentityAuthType: 'authenticated',
+            },
+          },
+        ]);
+        expect(JSON.stringify(r.platformAuth)).not.toContain('IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN');
+      },
+    },
+    {
       fixture: 'apigw-rest-cognito',
       response: PROXY_RESULT,
       checkResponse: proxied,

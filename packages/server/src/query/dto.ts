@@ -34,6 +34,7 @@ export function endpointDto(row: EndpointRow): EndpointDto {
     firstSeen: iso(row.firstSeen),
     lastSeen: iso(row.lastSeen),
     ...(row.graphql === undefined ? {} : { graphql: row.graphql }),
+    ...(row.declaredRoute === true ? { declaredRoute: true as const } : {}),
   };
 }
 

@@ -15,6 +15,11 @@ export interface CollectionListing extends CollectionRow {
   authTypes: AuthType[];
 }
 
+export interface CollectionFilter {
+  /** Collection tags that must all be present with these values (`stage=prod`, `apiId=abc123`). */
+  tags?: { key: string; value: string }[];
+}
+
 export interface EndpointFilter {
   /** Case-insensitive substring of the templated path. */
   search?: string;
@@ -48,7 +53,7 @@ export interface OpenApiSource {
  * (sqlite-inventory-queries.ts); every implementation runs testkit's `inventoryQueriesContract`.
  */
 export interface InventoryQueries {
-  listCollections(): Promise<CollectionListing[]>;
+  listCollections(filter?: CollectionFilter): Promise<CollectionListing[]>;
   listEndpoints(
     collectionId: string,
     filter: EndpointFilter,

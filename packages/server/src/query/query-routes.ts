@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { ServerErrorCode } from '../errors.js';
 import { HttpError } from '../http-error.js';
 import { collectionDto, endpointDto, hourlyDto, parameterDto, sampleDto } from './dto.js';
-import type { EndpointFilter, InventoryQueries } from './inventory-queries.js';
+import type { CollectionFilter, EndpointFilter, InventoryQueries } from './inventory-queries.js';
 
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
@@ -58,6 +58,23 @@ function notFound(what: string, id: string): never {
   throw new HttpError(404, ServerErrorCode.NotFound, `no ${what} with id ${JSON.stringify(id)}`);
 }
 
+/** `tag=<key>:<value>`, repeatable (all must match): `tag=stage:prod&tag=apiId:abc123`. */
+export function parseCollectionFilter(
+  query: Record<string, string | string[] | undefined>,
+): CollectionFilter {
+  const raw = query.tag;
+  if (raw === undefined) return {};
+  const tags = [];
+  for (const text of Array.isArray(raw) ? raw : [raw]) {
+    const colon = text.indexOf(':');
+    if (colon < 1 || colon === text.length - 1) {
+      badRequest(`tag: expected <key>:<value> such as stage:prod, got ${JSON.stringify(text)}`);
+    }
+    tags.push({ key: text.slice(0, colon), value: text.slice(colon + 1) });
+  }
+  return { tags };
+}
+
 export function parseEndpointFilter(query: Query): EndpointFilter {
   const filter: EndpointFilter = {
     page: positiveInt(query, 'page', 1, 1_000_000),
@@ -81,10 +98,10 @@ export async function queryRoutes(
 ): Promise<void> {
   const { queries } = options;
 
-  app.get(
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(
     '/api/collections',
-    async (): Promise<CollectionsResponse> => ({
-      collections: (await queries.listCollections()).map(collectionDto),
+    async (request): Promise<CollectionsResponse> => ({
+      collections: (await queries.listCollections(parseCollectionFilter(request.query))).map(collectionDto),
     }),
   );
 

@@ -11,6 +11,7 @@ import {
   samplesFromDb,
 } from '../store/row-mapping.js';
 import type {
+  CollectionFilter,
   CollectionListing,
   EndpointDetail,
   EndpointFilter,
@@ -31,8 +32,14 @@ export class SqliteInventoryQueries implements InventoryQueries {
     return new SqliteInventoryQueries(db, close);
   }
 
-  async listCollections(): Promise<CollectionListing[]> {
-    const collections = await this.db.selectFrom('collections').selectAll().orderBy('name').execute();
+  async listCollections(filter: CollectionFilter = {}): Promise<CollectionListing[]> {
+    let selected = this.db.selectFrom('collections').selectAll();
+    for (const { key, value } of filter.tags ?? []) {
+      selected = selected.where(
+        sql<boolean>`EXISTS (SELECT 1 FROM json_each(collections.tags) WHERE key = ${key} AND value = ${value})`,
+      );
+    }
+    const collections = await selected.orderBy('name').execute();
     const endpointCounts = await this.db
       .selectFrom('endpoints')
       .select(['collection_id', (eb) => eb.fn.countAll<number>().as('n')])

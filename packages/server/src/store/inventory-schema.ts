@@ -25,6 +25,8 @@ export interface InventoryDatabase {
     first_seen: number;
     last_seen: number;
     graphql: string | null;
+    /** 1 for a route its trigger declared (kept out of the templating heuristics), else 0. */
+    declared_route: number;
   };
   parameters: {
     id: string;
@@ -73,6 +75,7 @@ const STATEMENTS = [
 const ADDED_COLUMNS = [
   { table: 'collections', column: 'calls_over_endpoint_cap', ddl: 'INTEGER NOT NULL DEFAULT 0' },
   { table: 'collections', column: 'values_over_parameter_cap', ddl: 'INTEGER NOT NULL DEFAULT 0' },
+  { table: 'endpoints', column: 'declared_route', ddl: 'INTEGER NOT NULL DEFAULT 0' },
 ] as const;
 
 export async function migrateInventory(db: Kysely<InventoryDatabase>): Promise<void> {

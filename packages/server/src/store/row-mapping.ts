@@ -32,6 +32,7 @@ export function endpointFromDb(row: Selectable<Db['endpoints']>): EndpointRow {
     lastSeen: row.last_seen,
   };
   if (row.graphql !== null) endpoint.graphql = JSON.parse(row.graphql) as NonNullable<EndpointRow['graphql']>;
+  if (row.declared_route === 1) endpoint.declaredRoute = true;
   return endpoint;
 }
 

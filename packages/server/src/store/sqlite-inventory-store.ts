@@ -70,6 +70,7 @@ const ENDPOINT_COLUMNS = [
   'first_seen',
   'last_seen',
   'graphql',
+  'declared_route',
 ];
 const ENDPOINT_MUTABLE = [
   'auth_types',
@@ -79,6 +80,7 @@ const ENDPOINT_MUTABLE = [
   'first_seen',
   'last_seen',
   'graphql',
+  'declared_route',
 ];
 const PARAMETER_COLUMNS = [
   'id',
@@ -185,6 +187,7 @@ export class SqliteInventoryStore implements InventoryStore {
           r.firstSeen,
           r.lastSeen,
           r.graphql === undefined ? null : JSON.stringify(r.graphql),
+          r.declaredRoute === true ? 1 : 0,
         );
       }
       for (const r of changes.parameters) {

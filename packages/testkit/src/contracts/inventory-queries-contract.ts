@@ -66,6 +66,39 @@ export function inventoryQueriesContract(name: string, fresh: FreshStorage<Queri
       expect(c?.authTypes).toEqual(['API_KEY', 'UNAUTHENTICATED']);
     });
 
+    it('filters collections by tags, all of them matching', async () => {
+      const storage = await fresh();
+      const part = await storage.open();
+      opened.push({ storage, parts: [part] });
+      const api = 'abc123.execute-api.eu-west-1.amazonaws.com';
+      const stage = (apiStage: string, apiId = 'abc123') =>
+        trafficRecord({ requestHeaders: { host: api }, apiStage, apiId, path: '/users' });
+      const engine = new InventoryEngine();
+      engine.apply(
+        [stage('prod'), stage('dev'), trafficRecord({ requestHeaders: { host: OTHER } })].map(
+          (record, i) => ({
+            seq: i + 1,
+            record,
+          }),
+        ),
+      );
+      await part.store.commit(engine.takeChanges());
+      const names = async (tags: { key: string; value: string }[]) =>
+        (await part.queries.listCollections({ tags })).map((c) => c.name);
+      expect(await names([{ key: 'stage', value: 'prod' }])).toEqual([`${api}#prod`]);
+      expect(
+        await names([
+          { key: 'apiId', value: 'abc123' },
+          { key: 'stage', value: 'dev' },
+        ]),
+      ).toEqual([`${api}#dev`]);
+      expect(await names([{ key: 'apiId', value: 'abc123' }])).toEqual([`${api}#dev`, `${api}#prod`]);
+      expect(await names([{ key: 'stage', value: 'qa' }])).toEqual([]);
+      expect(await names([])).toEqual([`${api}#dev`, `${api}#prod`, OTHER]);
+      // Key and value are compared exactly: neither is a pattern.
+      expect(await names([{ key: 'stage', value: '%' }])).toEqual([]);
+    });
+
     it('pages endpoints ordered by path then method, with the total over all pages', async () => {
       const queries = await seeded();
       const first = await queries.listEndpoints(shop, page({ pageSize: 12 }));

@@ -108,6 +108,26 @@ export function inventoryStoreContract(name: string, fresh: FreshStorage<Invento
       expect(canonicalRows(await store.loadSnapshot())).toEqual(canonicalRows(single.snapshot()));
     });
 
+    it('keeps the declared-route flag of an endpoint across a reopen', async () => {
+      const { store, open } = await start();
+      const host = 'abc123.execute-api.eu-west-1.amazonaws.com';
+      const gateway = { requestHeaders: { host }, apiStage: '$default', apiId: 'abc123' };
+      const engine = new InventoryEngine();
+      engine.apply(
+        [
+          trafficRecord({ ...gateway, path: '/status', declaredRoute: '/status' }),
+          trafficRecord({ ...gateway, path: '/other' }), // the `$default` route declares nothing
+        ].map((record, i) => ({ seq: i + 1, record })),
+      );
+      await store.commit(engine.takeChanges());
+      await store.close();
+      const loaded = await (await open()).loadCollections([collectionIdOf(`${host}#$default`)]);
+      expect(loaded.endpoints.map((e) => [e.path, e.declaredRoute]).sort()).toEqual([
+        ['/other', undefined],
+        ['/status', true],
+      ]);
+    });
+
     it('a commit that fails leaves the previous checkpoint and rows', async () => {
       const { store } = await start();
       const engine = new InventoryEngine();

@@ -1,5 +1,7 @@
 // Demo AppSync Lambda data source: answers the GraphQL field named in event.field with event.arguments.
 // The request mapping template (Tapline's) also put the client request in event.akto_data for the extension.
+// User.orders has a direct Lambda resolver (no template): its event is AppSync's context, with the field in
+// event.info.fieldName and the user in event.source.
 const USERS = {
   usr_1001: { id: 'usr_1001', name: 'Ada Lovelace', email: 'ada@example.com', phone: '+14155552671' },
   usr_1002: { id: 'usr_1002', name: 'Grace Hopper', email: 'grace@example.org', phone: '+442071838750' },
@@ -28,8 +30,11 @@ export const handler = async (event) => {
         email: 'unknown@example.com',
         phone: null,
       };
-      return { ...user, orders: [order('ord_5001', user.email)] };
+      // orders are resolved by User.orders' own (direct) resolver.
+      return user;
     }
+    case 'orders':
+      return [order('ord_5001', event.source?.email ?? 'unknown@example.com')];
     case 'listOrders':
       return [
         order('ord_5001', args.customerEmail, args.status ?? 'PAID'),
