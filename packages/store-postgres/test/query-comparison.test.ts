@@ -107,6 +107,8 @@ describe('the same traffic in SQLite and PostgreSQL', () => {
   it('is varied enough to mean something', async () => {
     const collections = await sqlite.queries.listCollections();
     expect(collections.map((c) => c.name).sort()).toEqual([
+      'abc123.execute-api.eu-west-1.amazonaws.com#dev',
+      'abc123.execute-api.eu-west-1.amazonaws.com#prod',
       'api.appsync.example.com',
       'shop.example.com',
       'teams.internal.example',
@@ -119,12 +121,25 @@ describe('the same traffic in SQLite and PostgreSQL', () => {
     expect(new Set(snapshot.endpoints.flatMap((e) => e.sensitive)).size).toBeGreaterThanOrEqual(4);
     expect(new Set(snapshot.endpoints.flatMap((e) => e.authTypes)).size).toBeGreaterThanOrEqual(4);
     expect(snapshot.endpoints.some((e) => e.path.includes('STRING'))).toBe(true); // siblings merged
-    expect(await postgres.store.checkpoint()).toBe(400);
+    expect(snapshot.endpoints.some((e) => e.declaredRoute === true)).toBe(true);
+    expect(await postgres.store.checkpoint()).toBe(450);
     expect(await postgres.store.endpointCount()).toBe(await sqlite.store.endpointCount());
   });
 
-  it('lists the same collections', async () => {
+  it('lists the same collections, with and without tag filters', async () => {
     same(await postgres.queries.listCollections(), await sqlite.queries.listCollections());
+    for (const tags of [
+      [{ key: 'stage', value: 'prod' }],
+      [{ key: 'apiId', value: 'abc123' }],
+      [
+        { key: 'apiId', value: 'abc123' },
+        { key: 'stage', value: 'dev' },
+      ],
+      [{ key: 'stage', value: '%' }],
+      [{ key: 'service', value: 'lambda' }],
+      [],
+    ])
+      same(await postgres.queries.listCollections({ tags }), await sqlite.queries.listCollections({ tags }));
   });
 
   it('lists the same endpoints for every filter and page', async () => {

@@ -28,6 +28,8 @@ export interface InventoryTables {
     first_seen: number;
     last_seen: number;
     graphql: { operationType: 'query' | 'mutation' | 'subscription' | null; field: string } | null;
+    /** True for a route its trigger declared (kept out of the templating heuristics). */
+    declared_route: boolean;
   };
   tapline_parameters: {
     id: string;

@@ -18,6 +18,9 @@ import {
   samplesFromDb,
 } from './row-mapping.js';
 
+/** The server's collection filter (not exported by name). */
+type CollectionFilter = NonNullable<Parameters<InventoryQueries['listCollections']>[0]>;
+
 /**
  * The read side of the query API on PostgreSQL, answering exactly as the SQLite implementation does:
  * orderings by code point ("C" collation columns), NULL statuses first, search as a case-insensitive
@@ -34,8 +37,12 @@ export class PostgresInventoryQueries implements InventoryQueries {
     return this.connection.db;
   }
 
-  async listCollections(): Promise<CollectionListing[]> {
-    const collections = await this.db.selectFrom('tapline_collections').selectAll().orderBy('name').execute();
+  async listCollections(filter: CollectionFilter = {}): Promise<CollectionListing[]> {
+    let selected = this.db.selectFrom('tapline_collections').selectAll();
+    // Key and value compared exactly: neither is a pattern.
+    for (const { key, value } of filter.tags ?? [])
+      selected = selected.where(sql<boolean>`(tags ->> ${key}::text) = ${value}::text`);
+    const collections = await selected.orderBy('name').execute();
     const endpointCounts = await this.db
       .selectFrom('tapline_endpoints')
       .select(['collection_id', (eb) => eb.fn.countAll<number>().as('n')])

@@ -32,6 +32,7 @@ export function endpointFromDb(row: Selectable<T['tapline_endpoints']>): Endpoin
     lastSeen: row.last_seen,
   };
   if (row.graphql !== null) endpoint.graphql = row.graphql;
+  if (row.declared_route) endpoint.declaredRoute = true;
   return endpoint;
 }
 

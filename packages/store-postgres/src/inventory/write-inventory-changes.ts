@@ -49,8 +49,19 @@ const ENDPOINTS: Upsert = {
     ['first_seen', 'firstSeen', 'bigint'],
     ['last_seen', 'lastSeen', 'bigint'],
     ['graphql', 'graphql', 'json'],
+    // Present only when true.
+    ['declared_route', 'declaredRoute', 'boolean', `coalesce("declaredRoute", false)`],
   ],
-  mutable: ['auth_types', 'sensitive', 'status_codes', 'calls', 'first_seen', 'last_seen', 'graphql'],
+  mutable: [
+    'auth_types',
+    'sensitive',
+    'status_codes',
+    'calls',
+    'first_seen',
+    'last_seen',
+    'graphql',
+    'declared_route',
+  ],
 };
 
 const PARAMETERS: Upsert = {

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as partitionCoordination from './0001-partition-coordination.js';
 import * as inventory from './0002-inventory.js';
+import * as declaredRoute from './0003-declared-route.js';
 
 /**
  * Every schema version, in order. Listed here rather than read from a folder so a bundled build has
@@ -9,6 +10,7 @@ import * as inventory from './0002-inventory.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_partition_coordination': partitionCoordination,
   '0002_inventory': inventory,
+  '0003_declared_route': declaredRoute,
 };
 
 export const migrationProvider: MigrationProvider = {

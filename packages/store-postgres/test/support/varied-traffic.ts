@@ -33,7 +33,7 @@ const GRAPHQL = [
  * A few hundred varied records over several collections: REST paths with ids (templated), static
  * siblings (merged), mixed-case and non-ASCII paths, GraphQL (queries, mutations, several fields),
  * sensitive values in bodies, headers, cookies and queries, several auth schemes, methods and status
- * codes (some filtered), times over many hours.
+ * codes (some filtered), times over many hours, API Gateway stages with declared routes.
  */
 export function variedTraffic(n = 400): LoggedRecord[] {
   const random = prng(13);
@@ -132,5 +132,18 @@ export function variedTraffic(n = 400): LoggedRecord[] {
       );
     }
   }
+  // API Gateway traffic: a collection per stage, declared routes, stage and API id tags.
+  for (let i = 0; i < n / 8; i += 1)
+    records.push(
+      trafficRecord({
+        path: `/orders/${500 + (i % 9)}`,
+        declaredRoute: '/orders/{id}',
+        apiStage: pick(['prod', 'dev']),
+        apiId: 'abc123',
+        requestHeaders: { host: 'abc123.execute-api.eu-west-1.amazonaws.com' },
+        responsePayload: JSON.stringify({ id: i, email: pick(EMAILS) }),
+        time: T0 + i * 7919,
+      }),
+    );
   return records.map((record, i) => ({ seq: i + 1, record }));
 }
