@@ -153,6 +153,17 @@ function lastPerKey<T>(rows: readonly T[], key: (row: T) => string | number): re
   return rows;
 }
 
+/** A JSON `\u0000` escape, not preceded by an escaped backslash (`\\u0000` is the text `\u0000`). */
+const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/**
+ * PostgreSQL text cannot hold U+0000, and one such character (a path or a body key from traffic) would
+ * make every retry of the commit fail: it is stored as U+FFFD instead.
+ */
+function withoutNul(json: string): string {
+  return json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json;
+}
+
 async function upsertRows<T>(
   trx: Transaction<unknown>,
   statement: (json: string) => RawBuilder<unknown>,
@@ -161,7 +172,7 @@ async function upsertRows<T>(
 ): Promise<void> {
   const unique = lastPerKey(rows, key);
   for (let i = 0; i < unique.length; i += CHUNK)
-    await statement(JSON.stringify(unique.slice(i, i + CHUNK))).execute(trx);
+    await statement(withoutNul(JSON.stringify(unique.slice(i, i + CHUNK)))).execute(trx);
 }
 
 /**
