@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { EndpointRow, InventoryChanges } from '@tapline/inventory';
+import type { EndpointRow, InventoryChanges, ParameterRow } from '@tapline/inventory';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INVENTORY_DB_FILE } from '../src/sqlite/open-database.js';
@@ -182,6 +182,56 @@ describe('SqliteInventoryStore and SqliteInventoryQueries', () => {
     expect(snapshot.hourly).toEqual([{ endpointId: 'e1', hour: 0, calls: 9 }]);
     expect(snapshot.samples).toEqual([]);
     expect(await store.endpointCount()).toBe(1);
+  });
+
+  it('merges changed parameters into the ones stored for their endpoint', async () => {
+    const { store, queries } = await open();
+    await store.commit(changes());
+    const [p1, p2] = changes().parameters as [ParameterRow, ParameterRow];
+    const p3: ParameterRow = { ...p2, id: 'p3', name: 'token', sensitive: ['SECRET'] };
+    await store.commit(
+      changes({ checkpoint: 9, collections: [], endpoints: [], parameters: [{ ...p1, count: 7 }, p3] }),
+    );
+    const stored = (await store.loadSnapshot()).parameters.sort((a, b) => a.id.localeCompare(b.id));
+    expect(stored).toEqual([{ ...p1, count: 7 }, p2, p3]);
+    expect((await queries.listCollections())[0]?.sensitiveParams).toBe(2);
+  });
+
+  it('folds the per-parameter rows of an older data directory into one row per endpoint', async () => {
+    const temp = makeTempDir();
+    cleanups.push(temp.remove);
+    const legacy = new Database(path.join(temp.dir, INVENTORY_DB_FILE));
+    legacy.exec(`CREATE TABLE parameters (
+      id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, location TEXT NOT NULL, status INTEGER, in_ TEXT NOT NULL,
+      name TEXT NOT NULL, types TEXT NOT NULL, sensitive TEXT NOT NULL, first_seen INTEGER NOT NULL,
+      last_seen INTEGER NOT NULL, count INTEGER NOT NULL, examples TEXT NOT NULL)`);
+    const insert = legacy.prepare('INSERT INTO parameters VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const p of changes().parameters) {
+      insert.run(
+        p.id,
+        p.endpointId,
+        p.location,
+        p.status,
+        p.in,
+        p.name,
+        JSON.stringify(p.types),
+        JSON.stringify(p.sensitive),
+        p.firstSeen,
+        p.lastSeen,
+        p.count,
+        JSON.stringify(p.examples),
+      );
+    }
+    legacy.close();
+    const store = await storage.inventoryStore({ dataDir: temp.dir, sync: 'full' });
+    cleanups.push(() => store.close());
+    await store.commit(changes({ parameters: [] }));
+    const snapshot = await store.loadSnapshot();
+    expect(snapshot.parameters.sort((a, b) => a.id.localeCompare(b.id))).toEqual(changes().parameters);
+    const queries = await storage.inventoryQueries({ dataDir: temp.dir, sync: 'full' });
+    cleanups.push(() => queries.close());
+    expect((await queries.getEndpoint('e1'))?.parameters.map((p) => p.id)).toEqual(['p2', 'p1']);
+    expect((await queries.listCollections())[0]?.sensitiveParams).toBe(1);
   });
 
   it('answers the query API shapes with filters and pagination', async () => {

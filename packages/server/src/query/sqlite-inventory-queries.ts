@@ -5,9 +5,10 @@ import { INVENTORY_DB_FILE, openDatabase } from '../sqlite/open-database.js';
 import { type InventoryDatabase, migrateInventory } from '../store/inventory-schema.js';
 import {
   collectionFromDb,
+  compareParameters,
   endpointFromDb,
   hourlyFromDb,
-  parameterFromDb,
+  parametersFromDb,
   samplesFromDb,
 } from '../store/row-mapping.js';
 import type {
@@ -46,10 +47,10 @@ export class SqliteInventoryQueries implements InventoryQueries {
       .groupBy('collection_id')
       .execute();
     const sensitiveCounts = await this.db
-      .selectFrom('parameters')
-      .innerJoin('endpoints', 'endpoints.id', 'parameters.endpoint_id')
-      .select(['endpoints.collection_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('parameters.sensitive', '!=', '[]')
+      .selectFrom('endpoint_parameters')
+      .innerJoin('endpoints', 'endpoints.id', 'endpoint_parameters.endpoint_id')
+      .select(['endpoints.collection_id', (eb) => eb.fn.sum<number>('sensitive_count').as('n')])
+      .where('endpoint_parameters.sensitive_count', '>', 0)
       .groupBy('endpoints.collection_id')
       .execute();
     const authRows = await sql<{ collection_id: string; auth: AuthType }>`
@@ -116,21 +117,15 @@ export class SqliteInventoryQueries implements InventoryQueries {
     const row = await this.db.selectFrom('endpoints').selectAll().where('id', '=', id).executeTakeFirst();
     if (row === undefined) return undefined;
     const [parameters, samples, hourly] = await Promise.all([
-      this.db
-        .selectFrom('parameters')
-        .selectAll()
-        .where('endpoint_id', '=', id)
-        .orderBy('location')
-        .orderBy('status')
-        .orderBy('in_')
-        .orderBy('name')
-        .execute(),
+      this.db.selectFrom('endpoint_parameters').selectAll().where('endpoint_id', '=', id).execute(),
       this.db.selectFrom('samples').selectAll().where('endpoint_id', '=', id).execute(),
       this.db.selectFrom('hourly').selectAll().where('endpoint_id', '=', id).orderBy('hour').execute(),
     ]);
     return {
       endpoint: endpointFromDb(row),
-      parameters: parameters.map(parameterFromDb),
+      parameters: parameters
+        .flatMap((p) => parametersFromDb(p.endpoint_id, p.parameters))
+        .sort(compareParameters),
       samples: samples.flatMap(samplesFromDb),
       hourly: hourly.map(hourlyFromDb),
     };
@@ -147,9 +142,9 @@ export class SqliteInventoryQueries implements InventoryQueries {
       .orderBy('method')
       .execute();
     const parameters = await this.db
-      .selectFrom('parameters')
-      .innerJoin('endpoints', 'endpoints.id', 'parameters.endpoint_id')
-      .selectAll('parameters')
+      .selectFrom('endpoint_parameters')
+      .innerJoin('endpoints', 'endpoints.id', 'endpoint_parameters.endpoint_id')
+      .selectAll('endpoint_parameters')
       .where('endpoints.collection_id', '=', id)
       // A fixed order, so every store hands the OpenAPI document its body properties in one order.
       .orderBy('parameters.endpoint_id')
@@ -168,7 +163,7 @@ export class SqliteInventoryQueries implements InventoryQueries {
     return {
       collection: collectionFromDb(row),
       endpoints: endpoints.map(endpointFromDb),
-      parameters: parameters.map(parameterFromDb),
+      parameters: parameters.flatMap((p) => parametersFromDb(p.endpoint_id, p.parameters)),
       samples: samples.flatMap(samplesFromDb),
     };
   }

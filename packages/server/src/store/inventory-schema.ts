@@ -28,20 +28,12 @@ export interface InventoryDatabase {
     /** 1 for a route its trigger declared (kept out of the templating heuristics), else 0. */
     declared_route: number;
   };
-  parameters: {
-    id: string;
-    endpoint_id: string;
-    location: string;
-    status: number | null;
-    in_: string;
-    name: string;
-    types: string;
-    sensitive: string;
-    first_seen: number;
-    last_seen: number;
-    count: number;
-    examples: string;
-  };
+  /**
+   * An endpoint's parameters as one JSON array of tuples (row-mapping.ts): a call updates every parameter
+   * it carries, so a commit writes one row per endpoint, not one per parameter. `sensitive_count` is how
+   * many of them carry a sensitive class (the collection list sums it).
+   */
+  endpoint_parameters: { endpoint_id: string; parameters: string; sensitive_count: number };
   /** The endpoint's current samples as one JSON array: one row write per changed endpoint per commit. */
   samples: { endpoint_id: string; samples: string };
   hourly: { endpoint_id: string; hour: number; calls: number };
@@ -59,11 +51,8 @@ const STATEMENTS = [
     auth_types TEXT NOT NULL, sensitive TEXT NOT NULL, status_codes TEXT NOT NULL, calls INTEGER NOT NULL,
     first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, graphql TEXT)`,
   sql`CREATE INDEX IF NOT EXISTS endpoints_by_collection ON endpoints (collection_id, path, method)`,
-  sql`CREATE TABLE IF NOT EXISTS parameters (
-    id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, location TEXT NOT NULL, status INTEGER, in_ TEXT NOT NULL,
-    name TEXT NOT NULL, types TEXT NOT NULL, sensitive TEXT NOT NULL, first_seen INTEGER NOT NULL,
-    last_seen INTEGER NOT NULL, count INTEGER NOT NULL, examples TEXT NOT NULL)`,
-  sql`CREATE INDEX IF NOT EXISTS parameters_by_endpoint ON parameters (endpoint_id)`,
+  sql`CREATE TABLE IF NOT EXISTS endpoint_parameters (
+    endpoint_id TEXT PRIMARY KEY, parameters TEXT NOT NULL, sensitive_count INTEGER NOT NULL)`,
   sql`CREATE TABLE IF NOT EXISTS samples (endpoint_id TEXT PRIMARY KEY, samples TEXT NOT NULL)`,
   sql`CREATE TABLE IF NOT EXISTS hourly (
     endpoint_id TEXT NOT NULL, hour INTEGER NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (endpoint_id, hour))`,
@@ -78,14 +67,41 @@ const ADDED_COLUMNS = [
   { table: 'endpoints', column: 'declared_route', ddl: 'INTEGER NOT NULL DEFAULT 0' },
 ] as const;
 
+/**
+ * Data directories from before `endpoint_parameters` kept one row per parameter in `parameters`: their
+ * rows are folded into one row per endpoint (the same tuples row-mapping.ts writes) and the table dropped.
+ */
+const FOLD_PARAMETER_ROWS = sql`INSERT INTO endpoint_parameters (endpoint_id, parameters, sensitive_count)
+  SELECT endpoint_id,
+    json_group_array(json_array(id, location, status, in_, name, json(types), json(sensitive), first_seen,
+      last_seen, count, json(examples))),
+    sum(sensitive != '[]')
+  FROM parameters GROUP BY endpoint_id`;
+
+/**
+ * Creates and upgrades the schema. BEGIN IMMEDIATE: the engine's and the queries' connections may migrate
+ * at the same moment, and a deferred transaction that read the old schema could not upgrade to write.
+ */
 export async function migrateInventory(db: Kysely<InventoryDatabase>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    for (const statement of STATEMENTS) await statement.execute(trx);
+  // One connection (Kysely's SQLite driver): these statements run in order on it.
+  await sql`BEGIN IMMEDIATE`.execute(db);
+  try {
+    for (const statement of STATEMENTS) await statement.execute(db);
     for (const { table, column, ddl } of ADDED_COLUMNS) {
-      const columns = await sql<{ name: string }>`SELECT name FROM pragma_table_info(${table})`.execute(trx);
+      const columns = await sql<{ name: string }>`SELECT name FROM pragma_table_info(${table})`.execute(db);
       if (!columns.rows.some((row) => row.name === column)) {
-        await sql.raw(`ALTER TABLE ${table} ADD COLUMN ${column} ${ddl}`).execute(trx);
+        await sql.raw(`ALTER TABLE ${table} ADD COLUMN ${column} ${ddl}`).execute(db);
       }
     }
-  });
+    const legacy = await sql<{ n: number }>`
+      SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'parameters'`.execute(db);
+    if (Number(legacy.rows[0]?.n ?? 0) > 0) {
+      await FOLD_PARAMETER_ROWS.execute(db);
+      await sql`DROP TABLE parameters`.execute(db);
+    }
+    await sql`COMMIT`.execute(db);
+  } catch (error) {
+    await sql`ROLLBACK`.execute(db);
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import type { InventoryChanges, InventoryPart, InventorySnapshot } from '@tapline/inventory';
+import type { InventoryChanges, InventoryPart, InventorySnapshot, ParameterRow } from '@tapline/inventory';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { SyncLevel } from '../config.js';
@@ -9,21 +9,15 @@ import {
   collectionFromDb,
   endpointFromDb,
   hourlyFromDb,
-  parameterFromDb,
+  type ParameterTuple,
+  parametersFromDb,
+  parameterTuple,
+  parameterTuplesById,
   samplesFromDb,
+  sensitiveCountOf,
 } from './row-mapping.js';
 
 const CHECKPOINT_KEY = 'checkpoint';
-
-/**
- * JSON of a short list of plain names (data types, sensitive classes): almost always `[]` or one name,
- * so those skip JSON.stringify. Same text as JSON.stringify (the names need no escaping).
- */
-function jsonArray(list: readonly string[]): string {
-  if (list.length === 0) return '[]';
-  if (list.length === 1) return `["${list[0]}"]`;
-  return JSON.stringify(list);
-}
 
 /**
  * `INSERT ... ON CONFLICT DO UPDATE` with positional parameters. Only `mutable` columns are updated on
@@ -82,22 +76,6 @@ const ENDPOINT_MUTABLE = [
   'graphql',
   'declared_route',
 ];
-const PARAMETER_COLUMNS = [
-  'id',
-  'endpoint_id',
-  'location',
-  'status',
-  'in_',
-  'name',
-  'types',
-  'sensitive',
-  'first_seen',
-  'last_seen',
-  'count',
-  'examples',
-];
-const PARAMETER_MUTABLE = ['types', 'sensitive', 'first_seen', 'last_seen', 'count', 'examples'];
-
 /**
  * The inventory aggregates on SQLite; `commit` is one transaction including the checkpoint.
  * Reads and the schema go through Kysely; the commit, which writes tens of thousands of rows per
@@ -116,12 +94,22 @@ export class SqliteInventoryStore implements InventoryStore {
     const statements = {
       collection: sqlite.prepare(upsertSql('collections', ['id'], COLLECTION_COLUMNS, COLLECTION_MUTABLE)),
       endpoint: sqlite.prepare(upsertSql('endpoints', ['id'], ENDPOINT_COLUMNS, ENDPOINT_MUTABLE)),
-      parameter: sqlite.prepare(upsertSql('parameters', ['id'], PARAMETER_COLUMNS, PARAMETER_MUTABLE)),
+      parameters: sqlite.prepare(
+        upsertSql(
+          'endpoint_parameters',
+          ['endpoint_id'],
+          ['endpoint_id', 'parameters', 'sensitive_count'],
+          ['parameters', 'sensitive_count'],
+        ),
+      ),
+      storedParameters: sqlite
+        .prepare('SELECT parameters FROM endpoint_parameters WHERE endpoint_id = ?')
+        .pluck(),
       hourly: sqlite.prepare(
         upsertSql('hourly', ['endpoint_id', 'hour'], ['endpoint_id', 'hour', 'calls'], ['calls']),
       ),
       samples: sqlite.prepare(upsertSql('samples', ['endpoint_id'], ['endpoint_id', 'samples'], ['samples'])),
-      removeParameters: sqlite.prepare('DELETE FROM parameters WHERE endpoint_id = ?'),
+      removeParameters: sqlite.prepare('DELETE FROM endpoint_parameters WHERE endpoint_id = ?'),
       removeSamples: sqlite.prepare('DELETE FROM samples WHERE endpoint_id = ?'),
       removeHourly: sqlite.prepare('DELETE FROM hourly WHERE endpoint_id = ?'),
       removeEndpoint: sqlite.prepare('DELETE FROM endpoints WHERE id = ?'),
@@ -138,7 +126,9 @@ export class SqliteInventoryStore implements InventoryStore {
     const load = {
       collections: sqlite.prepare(`SELECT * FROM collections WHERE id IN (${ids})`),
       endpoints: sqlite.prepare(`SELECT * FROM endpoints WHERE collection_id IN (${ids})`),
-      parameters: sqlite.prepare(`SELECT * FROM parameters WHERE endpoint_id IN (${inCollections})`),
+      parameters: sqlite.prepare(
+        `SELECT endpoint_id, parameters FROM endpoint_parameters WHERE endpoint_id IN (${inCollections})`,
+      ),
       samples: sqlite.prepare(`SELECT * FROM samples WHERE endpoint_id IN (${inCollections})`),
       hourly: sqlite.prepare(`SELECT * FROM hourly WHERE endpoint_id IN (${inCollections})`),
     };
@@ -149,7 +139,9 @@ export class SqliteInventoryStore implements InventoryStore {
       return {
         collections: (load.collections.all(list) as Row<'collections'>[]).map(collectionFromDb),
         endpoints: (load.endpoints.all(list) as Row<'endpoints'>[]).map(endpointFromDb),
-        parameters: (load.parameters.all(list) as Row<'parameters'>[]).map(parameterFromDb),
+        parameters: (load.parameters.all(list) as Row<'endpoint_parameters'>[]).flatMap((row) =>
+          parametersFromDb(row.endpoint_id, row.parameters),
+        ),
         samples: (load.samples.all(list) as Row<'samples'>[]).flatMap(samplesFromDb),
         hourly: (load.hourly.all(list) as Row<'hourly'>[]).map(hourlyFromDb),
       };
@@ -190,21 +182,19 @@ export class SqliteInventoryStore implements InventoryStore {
           r.declaredRoute === true ? 1 : 0,
         );
       }
+      // Changed parameters merged into their endpoint's stored ones: one row write per endpoint.
+      const changedByEndpoint = new Map<string, ParameterRow[]>();
       for (const r of changes.parameters) {
-        statements.parameter.run(
-          r.id,
-          r.endpointId,
-          r.location,
-          r.status,
-          r.in,
-          r.name,
-          jsonArray(r.types),
-          jsonArray(r.sensitive),
-          r.firstSeen,
-          r.lastSeen,
-          r.count,
-          JSON.stringify(r.examples),
-        );
+        const list = changedByEndpoint.get(r.endpointId);
+        if (list === undefined) changedByEndpoint.set(r.endpointId, [r]);
+        else list.push(r);
+      }
+      for (const [endpointId, changed] of changedByEndpoint) {
+        const stored = statements.storedParameters.get(endpointId) as string | undefined;
+        const byId = stored === undefined ? new Map<string, ParameterTuple>() : parameterTuplesById(stored);
+        for (const r of changed) byId.set(r.id, parameterTuple(r));
+        const tuples = [...byId.values()];
+        statements.parameters.run(endpointId, JSON.stringify(tuples), sensitiveCountOf(tuples));
       }
       for (const r of changes.hourly) statements.hourly.run(r.endpointId, r.hour, r.calls);
       for (const entry of changes.samples)
@@ -226,14 +216,14 @@ export class SqliteInventoryStore implements InventoryStore {
     const checkpoint = await this.checkpoint();
     const collections = await this.db.selectFrom('collections').selectAll().execute();
     const endpoints = await this.db.selectFrom('endpoints').selectAll().execute();
-    const parameters = await this.db.selectFrom('parameters').selectAll().execute();
+    const parameters = await this.db.selectFrom('endpoint_parameters').selectAll().execute();
     const samples = await this.db.selectFrom('samples').selectAll().orderBy('endpoint_id').execute();
     const hourly = await this.db.selectFrom('hourly').selectAll().execute();
     return {
       checkpoint,
       collections: collections.map(collectionFromDb),
       endpoints: endpoints.map(endpointFromDb),
-      parameters: parameters.map(parameterFromDb),
+      parameters: parameters.flatMap((row) => parametersFromDb(row.endpoint_id, row.parameters)),
       samples: samples.flatMap(samplesFromDb),
       hourly: hourly.map(hourlyFromDb),
     };
