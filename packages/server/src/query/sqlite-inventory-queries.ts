@@ -146,12 +146,6 @@ export class SqliteInventoryQueries implements InventoryQueries {
       .innerJoin('endpoints', 'endpoints.id', 'endpoint_parameters.endpoint_id')
       .selectAll('endpoint_parameters')
       .where('endpoints.collection_id', '=', id)
-      // A fixed order, so every store hands the OpenAPI document its body properties in one order.
-      .orderBy('parameters.endpoint_id')
-      .orderBy('parameters.location')
-      .orderBy('parameters.status')
-      .orderBy('parameters.in_')
-      .orderBy('parameters.name')
       .execute();
     const samples = await this.db
       .selectFrom('samples')
@@ -163,7 +157,14 @@ export class SqliteInventoryQueries implements InventoryQueries {
     return {
       collection: collectionFromDb(row),
       endpoints: endpoints.map(endpointFromDb),
-      parameters: parameters.flatMap((p) => parametersFromDb(p.endpoint_id, p.parameters)),
+      // A fixed order, so every store hands the OpenAPI document its body properties in one order.
+      parameters: parameters
+        .flatMap((p) => parametersFromDb(p.endpoint_id, p.parameters))
+        .sort(
+          (a, b) =>
+            (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0) ||
+            compareParameters(a, b),
+        ),
       samples: samples.flatMap(samplesFromDb),
     };
   }

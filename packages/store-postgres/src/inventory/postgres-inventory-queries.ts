@@ -12,6 +12,8 @@ import type { InventoryTables } from './inventory-schema.js';
 import { openInventoryDatabase, type PostgresStoreOptions } from './postgres-inventory-store.js';
 import {
   collectionFromDb,
+  compareEndpointParameters,
+  compareParameters,
   endpointFromDb,
   hourlyFromDb,
   parameterFromDb,
@@ -127,11 +129,6 @@ export class PostgresInventoryQueries implements InventoryQueries {
       .selectFrom('tapline_parameters')
       .selectAll()
       .where('endpoint_id', '=', id)
-      .orderBy('location')
-      // SQLite sorts NULL first; request parameters (status NULL) come before response ones.
-      .orderBy(sql`status NULLS FIRST`)
-      .orderBy('in_')
-      .orderBy('name')
       .execute();
     const samples = await this.db
       .selectFrom('tapline_samples')
@@ -146,7 +143,7 @@ export class PostgresInventoryQueries implements InventoryQueries {
       .execute();
     return {
       endpoint: endpointFromDb(row),
-      parameters: parameters.map(parameterFromDb),
+      parameters: parameters.map(parameterFromDb).sort(compareParameters),
       samples: samples.flatMap(samplesFromDb),
       hourly: hourly.map(hourlyFromDb),
     };
@@ -171,11 +168,6 @@ export class PostgresInventoryQueries implements InventoryQueries {
       .innerJoin('tapline_endpoints as e', 'e.id', 'p.endpoint_id')
       .selectAll('p')
       .where('e.collection_id', '=', id)
-      .orderBy('p.endpoint_id')
-      .orderBy('p.location')
-      .orderBy(sql`p.status NULLS FIRST`)
-      .orderBy('p.in_')
-      .orderBy('p.name')
       .execute();
     const samples = await this.db
       .selectFrom('tapline_samples as s')
@@ -187,7 +179,7 @@ export class PostgresInventoryQueries implements InventoryQueries {
     return {
       collection: collectionFromDb(row),
       endpoints: endpoints.map(endpointFromDb),
-      parameters: parameters.map(parameterFromDb),
+      parameters: parameters.map(parameterFromDb).sort(compareEndpointParameters),
       samples: samples.flatMap(samplesFromDb),
     };
   }

@@ -102,7 +102,14 @@ export function variedTraffic(n = 400): LoggedRecord[] {
           method: pick(['GET', 'POST']),
           path: pick(['/ÜBER/Straße', '/café/menu', '/%C3%BCber/items', '/Über/straße', '/ABC/def']),
           requestHeaders: { host: 'unicode.example.com', ...auth },
-          responsePayload: JSON.stringify({ name: 'Zoë', note: 'naïve "quoted" \\ text', n: i }),
+          // Keys beyond U+FFFF and just below it: UTF-16 and code-point orders differ.
+          responsePayload: JSON.stringify({
+            name: 'Zoë',
+            note: 'naïve "quoted" \\ text',
+            n: i,
+            ｆ: 1,
+            '😀': 2,
+          }),
           time,
         }),
       );
