@@ -47,7 +47,11 @@ describe('migrateToLatest', () => {
         "SELECT tablename FROM pg_tables WHERE tablename LIKE 'tapline_%' ORDER BY tablename",
       );
       expect(tables.rows.map((r) => r.tablename)).toEqual([
+        'tapline_collection_performance',
         'tapline_collections',
+        'tapline_endpoint_functions',
+        'tapline_endpoint_performance',
+        'tapline_endpoint_performance_hourly',
         'tapline_endpoints',
         'tapline_hourly',
         'tapline_inventory_meta',

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ENDPOINT_SORT_KEYS, SORT_ORDERS } from '@tapline/contracts';
 import {
   AUTH_TYPES,
   buildOpenApiDocument,
@@ -98,7 +99,11 @@ function filters(): Omit<EndpointFilter, 'page' | 'pageSize'>[] {
   for (const sensitive of [...SENSITIVE_CLASSES, 'ANY' as const]) list.push({ sensitive });
   for (const auth of AUTH_TYPES) list.push({ auth });
   for (const hours of [0, 20, 55, 110, 200]) list.push({ firstSeenAfter: (T0 + hours * 3600) * 1000 + 500 });
+  for (const sort of ENDPOINT_SORT_KEYS)
+    for (const order of [undefined, ...SORT_ORDERS])
+      list.push(order === undefined ? { sort } : { sort, order });
   list.push({ search: 'e', method: 'GET', sensitive: 'ANY' });
+  list.push({ sort: 'p95Ms', order: 'asc', auth: 'BEARER' });
   list.push({ auth: 'BEARER', firstSeenAfter: (T0 + 30 * 3600) * 1000 });
   return list;
 }
@@ -122,6 +127,8 @@ describe('the same traffic in SQLite and PostgreSQL', () => {
     expect(new Set(snapshot.endpoints.flatMap((e) => e.authTypes)).size).toBeGreaterThanOrEqual(4);
     expect(snapshot.endpoints.some((e) => e.path.includes('STRING'))).toBe(true); // siblings merged
     expect(snapshot.endpoints.some((e) => e.declaredRoute === true)).toBe(true);
+    expect(snapshot.performance.endpoints.length).toBeGreaterThan(snapshot.endpoints.length / 2);
+    expect(snapshot.performance.functions.some((f) => f.functions.length > 1)).toBe(true);
     expect(await postgres.store.checkpoint()).toBe(450);
     expect(await postgres.store.endpointCount()).toBe(await sqlite.store.endpointCount());
   });

@@ -1,4 +1,16 @@
-import type { SampleRow } from '@tapline/inventory';
+import type { FunctionCalls, SampleRow } from '@tapline/inventory';
+
+/** Columns shared by the performance tables; the sketch is the DDSketch's protobuf bytes. */
+export interface FigureColumns {
+  invocations: number;
+  errors: number;
+  timeouts: number;
+  cold_starts: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  sketch: Uint8Array;
+}
 
 /**
  * The inventory tables as Kysely sees them (migration 0002). Times are epoch seconds; `bigint` columns
@@ -50,4 +62,9 @@ export interface InventoryTables {
   tapline_hourly: { endpoint_id: string; hour: number; calls: number };
   /** Records set aside because applying them killed the engine (the record as JSON). */
   tapline_isolated_records: { seq: number; reason: string; record: unknown; isolated_at: number };
+  tapline_endpoint_performance: FigureColumns & { endpoint_id: string; newest_hour: number };
+  tapline_endpoint_performance_hourly: FigureColumns & { endpoint_id: string; hour: number };
+  tapline_collection_performance: FigureColumns & { collection_id: string };
+  /** The endpoint's functions as one JSON array (bounded): one row write per changed endpoint. */
+  tapline_endpoint_functions: { endpoint_id: string; functions: FunctionCalls[]; other_calls: number };
 }

@@ -11,6 +11,15 @@ import type { PostgresConnection } from '../connection.js';
 import type { InventoryTables } from './inventory-schema.js';
 import { openInventoryDatabase, type PostgresStoreOptions } from './postgres-inventory-store.js';
 import {
+  collectionPerformance,
+  endpointExtras,
+  endpointOrder,
+  hourlyPerformance,
+} from './postgres-performance-queries.js';
+
+const NO_EXTRAS = { performance: null, functions: [], otherFunctionCalls: 0 };
+
+import {
   collectionFromDb,
   compareEndpointParameters,
   compareParameters,
@@ -60,6 +69,7 @@ export class PostgresInventoryQueries implements InventoryQueries {
     const authRows = await sql<{ collection_id: string; auth: AuthType }>`
       SELECT DISTINCT e.collection_id, a.auth COLLATE "C" AS auth
       FROM tapline_endpoints e, unnest(e.auth_types) AS a(auth) ORDER BY auth`.execute(this.db);
+    const performanceBy = await collectionPerformance(this.db);
     const endpointsBy = new Map(endpointCounts.map((row) => [row.collection_id, Number(row.n)]));
     const sensitiveBy = new Map(sensitiveCounts.map((row) => [row.collection_id, Number(row.n)]));
     const authBy = new Map<string, AuthType[]>();
@@ -73,20 +83,21 @@ export class PostgresInventoryQueries implements InventoryQueries {
       endpoints: endpointsBy.get(row.id) ?? 0,
       sensitiveParams: sensitiveBy.get(row.id) ?? 0,
       authTypes: authBy.get(row.id) ?? [],
+      performance: performanceBy.get(row.id) ?? null,
     }));
   }
 
   async listEndpoints(
     collectionId: string,
     filter: EndpointFilter,
-  ): Promise<{ endpoints: ReturnType<typeof endpointFromDb>[]; total: number } | undefined> {
+  ): Promise<{ endpoints: EndpointDetail['endpoint'][]; total: number } | undefined> {
     const exists = await this.db
       .selectFrom('tapline_collections')
       .select('id')
       .where('id', '=', collectionId)
       .executeTakeFirst();
     if (exists === undefined) return undefined;
-    let query = this.db.selectFrom('tapline_endpoints').where('collection_id', '=', collectionId);
+    let query = this.db.selectFrom('tapline_endpoints as e').where('collection_id', '=', collectionId);
     if (filter.search !== undefined && filter.search !== '') {
       const needle = filter.search.toLowerCase();
       // strpos, not LIKE: no wildcard characters to escape; lower() on "C" text folds ASCII only, as SQLite's.
@@ -109,13 +120,18 @@ export class PostgresInventoryQueries implements InventoryQueries {
     }
     const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const rows = await query
-      .selectAll()
-      .orderBy('path')
-      .orderBy('method')
+      .leftJoin('tapline_endpoint_performance as p', 'p.endpoint_id', 'e.id')
+      .selectAll('e')
+      .orderBy(endpointOrder(filter.sort, filter.order))
       .limit(filter.pageSize)
       .offset((filter.page - 1) * filter.pageSize)
       .execute();
-    return { endpoints: rows.map(endpointFromDb), total: Number(total.n) };
+    const extras = await endpointExtras(
+      this.db,
+      rows.map((row) => row.id),
+    );
+    const endpoints = rows.map((row) => ({ ...endpointFromDb(row), ...(extras.get(row.id) ?? NO_EXTRAS) }));
+    return { endpoints, total: Number(total.n) };
   }
 
   async getEndpoint(id: string): Promise<EndpointDetail | undefined> {
@@ -141,8 +157,10 @@ export class PostgresInventoryQueries implements InventoryQueries {
       .where('endpoint_id', '=', id)
       .orderBy('hour')
       .execute();
+    const extras = await endpointExtras(this.db, [id]);
     return {
-      endpoint: endpointFromDb(row),
+      endpoint: { ...endpointFromDb(row), ...(extras.get(id) ?? NO_EXTRAS) },
+      hourlyPerformance: await hourlyPerformance(this.db, id),
       parameters: parameters.map(parameterFromDb).sort(compareParameters),
       samples: samples.flatMap(samplesFromDb),
       hourly: hourly.map(hourlyFromDb),

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import { connectPostgres, type PostgresConnection, type PostgresOptions } from '../connection.js';
 import { migrateToLatest } from '../migrate.js';
 import type { InventoryTables } from './inventory-schema.js';
-import { loadCollections } from './load-inventory.js';
+import { loadAllPerformance, loadCollections } from './load-inventory.js';
 import {
   collectionFromDb,
   endpointFromDb,
@@ -118,6 +118,7 @@ export class PostgresInventoryStore implements InventoryStore {
           parameters: parameters.map(parameterFromDb),
           samples: samples.flatMap(samplesFromDb),
           hourly: hourly.map(hourlyFromDb),
+          performance: await loadAllPerformance(trx),
         };
       });
   }

@@ -117,6 +117,59 @@ const ISOLATED: Upsert = {
   mutable: ['reason', 'record', 'isolated_at'],
 };
 
+/** The performance figures; the sketch travels in the JSON as base64 and is stored as bytes. */
+const FIGURES = [
+  ['invocations', 'invocations', 'bigint'],
+  ['errors', 'errors', 'bigint'],
+  ['timeouts', 'timeouts', 'bigint'],
+  ['cold_starts', 'coldStarts', 'bigint'],
+  ['p50_ms', 'p50Ms', 'double precision'],
+  ['p95_ms', 'p95Ms', 'double precision'],
+  ['p99_ms', 'p99Ms', 'double precision'],
+  ['sketch', 'sketch', 'text', `decode("sketch", 'base64')`],
+] as const;
+const FIGURE_COLUMNS = FIGURES.map(([column]) => column);
+
+const ENDPOINT_PERFORMANCE: Upsert = {
+  table: 'tapline_endpoint_performance',
+  keys: ['endpoint_id'],
+  fields: [['endpoint_id', 'endpointId', 'text'], ['newest_hour', 'newestHour', 'bigint'], ...FIGURES],
+  mutable: ['newest_hour', ...FIGURE_COLUMNS],
+};
+
+const HOURLY_PERFORMANCE: Upsert = {
+  table: 'tapline_endpoint_performance_hourly',
+  keys: ['endpoint_id', 'hour'],
+  fields: [['endpoint_id', 'endpointId', 'text'], ['hour', 'hour', 'bigint'], ...FIGURES],
+  mutable: FIGURE_COLUMNS,
+};
+
+const COLLECTION_PERFORMANCE: Upsert = {
+  table: 'tapline_collection_performance',
+  keys: ['collection_id'],
+  fields: [['collection_id', 'collectionId', 'text'], ...FIGURES],
+  mutable: FIGURE_COLUMNS,
+};
+
+const FUNCTIONS: Upsert = {
+  table: 'tapline_endpoint_functions',
+  keys: ['endpoint_id'],
+  fields: [
+    ['endpoint_id', 'endpointId', 'text'],
+    ['functions', 'functions', 'json'],
+    ['other_calls', 'otherCalls', 'bigint'],
+  ],
+  mutable: ['functions', 'other_calls'],
+};
+
+/** Rows with their sketch as base64 text, for the JSON parameter (bytes have no JSON form). */
+function withBase64Sketch<R extends { sketch: Uint8Array }>(rows: readonly R[]) {
+  return rows.map((r) => ({
+    ...r,
+    sketch: Buffer.from(r.sketch.buffer, r.sketch.byteOffset, r.sketch.byteLength).toString('base64'),
+  }));
+}
+
 const quote = (name: string) => `"${name}"`;
 
 /** `INSERT … SELECT … FROM json_to_recordset($1) … ON CONFLICT DO UPDATE`, built once per table. */
@@ -137,7 +190,21 @@ const STATEMENTS = {
   hourly: upsertStatement(HOURLY),
   samples: upsertStatement(SAMPLES),
   isolated: upsertStatement(ISOLATED),
+  endpointPerformance: upsertStatement(ENDPOINT_PERFORMANCE),
+  hourlyPerformance: upsertStatement(HOURLY_PERFORMANCE),
+  collectionPerformance: upsertStatement(COLLECTION_PERFORMANCE),
+  functions: upsertStatement(FUNCTIONS),
 };
+
+/** Tables of per-endpoint rows that go with a removed endpoint. */
+const OF_ENDPOINT = [
+  'tapline_parameters',
+  'tapline_samples',
+  'tapline_hourly',
+  'tapline_endpoint_performance',
+  'tapline_endpoint_performance_hourly',
+  'tapline_endpoint_functions',
+];
 
 /**
  * The last row of each key. One statement cannot upsert a key twice (PostgreSQL refuses it), while a
@@ -176,7 +243,7 @@ async function upsertRows<T>(
 }
 
 /**
- * Writes one `InventoryChanges` (removals, upserts, isolated records) inside the caller's transaction,
+ * Writes one `InventoryChanges` (removals, upserts, isolated records, performance and functions) inside the caller's transaction,
  * without any checkpoint: `PostgresInventoryStore.commit` adds its own, and a partition worker commits
  * its partition's stream sequence through `PartitionLeases.withPartitionTransaction` in the same
  * transaction. `changes.checkpoint` is not read.
@@ -188,7 +255,7 @@ export async function writeInventoryChanges<DB>(
   const t = trx as unknown as Transaction<unknown>;
   const removed = changes.removedEndpointIds;
   if (removed.length > 0) {
-    for (const table of ['tapline_parameters', 'tapline_samples', 'tapline_hourly'])
+    for (const table of OF_ENDPOINT)
       await sql`DELETE FROM ${sql.table(table)} WHERE endpoint_id = ANY(${removed}::text[])`.execute(t);
     await sql`DELETE FROM tapline_endpoints WHERE id = ANY(${removed}::text[])`.execute(t);
   }
@@ -198,4 +265,19 @@ export async function writeInventoryChanges<DB>(
   await upsertRows(t, STATEMENTS.hourly, changes.hourly, (r) => `${r.endpointId} ${r.hour}`);
   await upsertRows(t, STATEMENTS.samples, changes.samples, (r) => r.endpointId);
   await upsertRows(t, STATEMENTS.isolated, changes.isolated ?? [], (r) => r.seq);
+  const perf = changes.performance;
+  await upsertRows(t, STATEMENTS.endpointPerformance, withBase64Sketch(perf.endpoints), (r) => r.endpointId);
+  await upsertRows(
+    t,
+    STATEMENTS.hourlyPerformance,
+    withBase64Sketch(perf.hourly),
+    (r) => `${r.endpointId} ${r.hour}`,
+  );
+  await upsertRows(
+    t,
+    STATEMENTS.collectionPerformance,
+    withBase64Sketch(perf.collections),
+    (r) => r.collectionId,
+  );
+  await upsertRows(t, STATEMENTS.functions, perf.functions, (r) => r.endpointId);
 }

@@ -33,7 +33,8 @@ const GRAPHQL = [
  * A few hundred varied records over several collections: REST paths with ids (templated), static
  * siblings (merged), mixed-case and non-ASCII paths, GraphQL (queries, mutations, several fields),
  * sensitive values in bodies, headers, cookies and queries, several auth schemes, methods and status
- * codes (some filtered), times over many hours, API Gateway stages with declared routes.
+ * codes (some filtered), times over many hours, API Gateway stages with declared routes; most with
+ * the handler's performance and function.
  */
 export function variedTraffic(n = 400): LoggedRecord[] {
   const random = prng(13);
@@ -152,5 +153,19 @@ export function variedTraffic(n = 400): LoggedRecord[] {
         time: T0 + i * 7919,
       }),
     );
-  return records.map((record, i) => ({ seq: i + 1, record }));
+  // Most records carry the handler's performance and the function that served them.
+  const withPerformance = records.map((record, i) => {
+    if (i % 9 === 0) return record;
+    const qualifier = pick(['live', '7', undefined]);
+    return {
+      ...record,
+      performance: {
+        durationMs: 1 + Math.floor(random() * 4000) / 10,
+        coldStart: random() < 0.1,
+        outcome: pick(['ok', 'ok', 'ok', 'function_error', 'timeout'] as const),
+      },
+      lambdaFunction: qualifier === undefined ? { name: `fn-${i % 3}` } : { name: `fn-${i % 3}`, qualifier },
+    };
+  });
+  return withPerformance.map((record, i) => ({ seq: i + 1, record }));
 }
