@@ -47,8 +47,19 @@ describe('migrateToLatest', () => {
         "SELECT tablename FROM pg_tables WHERE tablename LIKE 'tapline_%' ORDER BY tablename",
       );
       expect(tables.rows.map((r) => r.tablename)).toEqual([
+        'tapline_collection_performance',
+        'tapline_collections',
+        'tapline_endpoint_functions',
+        'tapline_endpoint_performance',
+        'tapline_endpoint_performance_hourly',
+        'tapline_endpoints',
+        'tapline_hourly',
+        'tapline_inventory_meta',
+        'tapline_isolated_records',
+        'tapline_parameters',
         'tapline_partition_checkpoints',
         'tapline_partition_leases',
+        'tapline_samples',
         'tapline_workers',
       ]);
       const again = await migrateToLatest(connections[1]!.pool);
@@ -82,6 +93,19 @@ describe('migrateToLatest', () => {
     } finally {
       await holder.close();
       await starter.close();
+    }
+  });
+});
+
+describe('migrateToLatest on a pool of one connection', () => {
+  it('runs the migrations on the session that holds the lock', async () => {
+    const single = await connectPostgres({ url: database.url, maxConnections: 1 });
+    try {
+      const result = await migrateToLatest(single.pool);
+      expect(result.error).toBeUndefined();
+      expect(result.results?.map((r) => r.migrationName)).toEqual(Object.keys(MIGRATIONS));
+    } finally {
+      await single.close();
     }
   });
 });

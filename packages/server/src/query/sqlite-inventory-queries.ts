@@ -179,7 +179,14 @@ export class SqliteInventoryQueries implements InventoryQueries {
     return {
       collection: collectionFromDb(row),
       endpoints: endpoints.map(endpointFromDb),
-      parameters: parameters.flatMap((p) => parametersFromDb(p.endpoint_id, p.parameters)),
+      // A fixed order, so every store hands the OpenAPI document its body properties in one order.
+      parameters: parameters
+        .flatMap((p) => parametersFromDb(p.endpoint_id, p.parameters))
+        .sort(
+          (a, b) =>
+            (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0) ||
+            compareParameters(a, b),
+        ),
       samples: samples.flatMap(samplesFromDb),
     };
   }

@@ -1,5 +1,8 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as partitionCoordination from './0001-partition-coordination.js';
+import * as inventory from './0002-inventory.js';
+import * as declaredRoute from './0003-declared-route.js';
+import * as performance from './0004-performance.js';
 
 /**
  * Every schema version, in order. Listed here rather than read from a folder so a bundled build has
@@ -7,6 +10,9 @@ import * as partitionCoordination from './0001-partition-coordination.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_partition_coordination': partitionCoordination,
+  '0002_inventory': inventory,
+  '0003_declared_route': declaredRoute,
+  '0004_performance': performance,
 };
 
 export const migrationProvider: MigrationProvider = {
