@@ -26,11 +26,17 @@ export interface PartitionReaderOptions {
   maxAckPending?: number;
 }
 
+/** A record as a partition reader delivers it: with when JetStream stored it, for end-to-end lag. */
+export interface StreamRecord extends LoggedRecord {
+  /** Epoch milliseconds of the stream's store time. */
+  storedAtMs: number;
+}
+
 export type ReadOutcome =
   | {
       kind: 'ok';
       /** In stream order; `seq` is the stream sequence (increasing, not consecutive within a partition). */
-      records: LoggedRecord[];
+      records: StreamRecord[];
       /** Stream sequences of messages that were not a JSON record: skipped, and acknowledged with the rest. */
       undecodable: number[];
     }
@@ -102,7 +108,7 @@ export class PartitionReader {
 
   /** Up to `limit` records: waits at most `waitMs` for the first, then takes what has already arrived. */
   async read(limit: number, waitMs: number): Promise<ReadOutcome> {
-    const records: LoggedRecord[] = [];
+    const records: StreamRecord[] = [];
     const undecodable: number[] = [];
     if (this.failure !== undefined)
       return { kind: 'retryable', reason: 'consumer-lost', detail: this.failure };
@@ -139,10 +145,14 @@ export class PartitionReader {
     this.messages.stop();
   }
 
-  private take(msg: JsMsg, records: LoggedRecord[], undecodable: number[]): void {
+  private take(msg: JsMsg, records: StreamRecord[], undecodable: number[]): void {
     this.unacked.set(msg.seq, msg);
     try {
-      records.push({ seq: msg.seq, record: JSON.parse(msg.string()) as TrafficRecord });
+      records.push({
+        seq: msg.seq,
+        record: JSON.parse(msg.string()) as TrafficRecord,
+        storedAtMs: Number(msg.timestampNanos / 1_000_000n),
+      });
     } catch {
       undecodable.push(msg.seq);
     }
