@@ -6,3 +6,4 @@ export * from './partition-batch.js';
 export * from './partition-leases.js';
 export * from './partition-worker.js';
 export type * from './schema.js';
+export * from './inventory-partition-worker.js';

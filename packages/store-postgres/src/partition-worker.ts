@@ -16,7 +16,7 @@ export interface PartitionWorkerOptions<R extends { seq: number }, DB> {
   /** A reader of `partition` starting after `checkpoint` (log-nats: `log.openPartitionReader`). */
   openSource(partition: number, checkpoint: number): Promise<ClosablePartitionSource<R>>;
   /** Applies records to the aggregates inside the partition's transaction. */
-  apply(trx: Transaction<DB & CoordinationDatabase>, records: R[]): Promise<void>;
+  apply(trx: Transaction<DB & CoordinationDatabase>, records: R[], partition: number): Promise<void>;
   batch: PartitionBatchOptions;
   /** Between lease rounds; default a third of the lease time. */
   rebalanceMs?: number;
