@@ -47,8 +47,15 @@ describe('migrateToLatest', () => {
         "SELECT tablename FROM pg_tables WHERE tablename LIKE 'tapline_%' ORDER BY tablename",
       );
       expect(tables.rows.map((r) => r.tablename)).toEqual([
+        'tapline_collections',
+        'tapline_endpoints',
+        'tapline_hourly',
+        'tapline_inventory_meta',
+        'tapline_isolated_records',
+        'tapline_parameters',
         'tapline_partition_checkpoints',
         'tapline_partition_leases',
+        'tapline_samples',
         'tapline_workers',
       ]);
       const again = await migrateToLatest(connections[1]!.pool);

@@ -144,6 +144,12 @@ export class SqliteInventoryQueries implements InventoryQueries {
       .innerJoin('endpoints', 'endpoints.id', 'parameters.endpoint_id')
       .selectAll('parameters')
       .where('endpoints.collection_id', '=', id)
+      // A fixed order, so every store hands the OpenAPI document its body properties in one order.
+      .orderBy('parameters.endpoint_id')
+      .orderBy('parameters.location')
+      .orderBy('parameters.status')
+      .orderBy('parameters.in_')
+      .orderBy('parameters.name')
       .execute();
     const samples = await this.db
       .selectFrom('samples')

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as partitionCoordination from './0001-partition-coordination.js';
+import * as inventory from './0002-inventory.js';
 
 /**
  * Every schema version, in order. Listed here rather than read from a folder so a bundled build has
@@ -7,6 +8,7 @@ import * as partitionCoordination from './0001-partition-coordination.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_partition_coordination': partitionCoordination,
+  '0002_inventory': inventory,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,191 @@
+import type { AuthType } from '@tapline/inventory';
+import type {
+  CollectionListing,
+  EndpointDetail,
+  EndpointFilter,
+  InventoryQueries,
+  OpenApiSource,
+} from '@tapline/server';
+import { type Kysely, sql } from 'kysely';
+import type { PostgresConnection } from '../connection.js';
+import type { InventoryTables } from './inventory-schema.js';
+import { openInventoryDatabase, type PostgresStoreOptions } from './postgres-inventory-store.js';
+import {
+  collectionFromDb,
+  endpointFromDb,
+  hourlyFromDb,
+  parameterFromDb,
+  samplesFromDb,
+} from './row-mapping.js';
+
+/**
+ * The read side of the query API on PostgreSQL, answering exactly as the SQLite implementation does:
+ * orderings by code point ("C" collation columns), NULL statuses first, search as a case-insensitive
+ * (ASCII-folding) substring of the templated path.
+ */
+export class PostgresInventoryQueries implements InventoryQueries {
+  private constructor(private readonly connection: PostgresConnection<InventoryTables>) {}
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresInventoryQueries> {
+    return new PostgresInventoryQueries(await openInventoryDatabase(options));
+  }
+
+  private get db(): Kysely<InventoryTables> {
+    return this.connection.db;
+  }
+
+  async listCollections(): Promise<CollectionListing[]> {
+    const collections = await this.db.selectFrom('tapline_collections').selectAll().orderBy('name').execute();
+    const endpointCounts = await this.db
+      .selectFrom('tapline_endpoints')
+      .select(['collection_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('collection_id')
+      .execute();
+    const sensitiveCounts = await this.db
+      .selectFrom('tapline_parameters as p')
+      .innerJoin('tapline_endpoints as e', 'e.id', 'p.endpoint_id')
+      .select(['e.collection_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where(sql<boolean>`cardinality(p.sensitive) > 0`)
+      .groupBy('e.collection_id')
+      .execute();
+    const authRows = await sql<{ collection_id: string; auth: AuthType }>`
+      SELECT DISTINCT e.collection_id, a.auth COLLATE "C" AS auth
+      FROM tapline_endpoints e, unnest(e.auth_types) AS a(auth) ORDER BY auth`.execute(this.db);
+    const endpointsBy = new Map(endpointCounts.map((row) => [row.collection_id, Number(row.n)]));
+    const sensitiveBy = new Map(sensitiveCounts.map((row) => [row.collection_id, Number(row.n)]));
+    const authBy = new Map<string, AuthType[]>();
+    for (const row of authRows.rows) {
+      const list = authBy.get(row.collection_id) ?? [];
+      list.push(row.auth);
+      authBy.set(row.collection_id, list);
+    }
+    return collections.map((row) => ({
+      ...collectionFromDb(row),
+      endpoints: endpointsBy.get(row.id) ?? 0,
+      sensitiveParams: sensitiveBy.get(row.id) ?? 0,
+      authTypes: authBy.get(row.id) ?? [],
+    }));
+  }
+
+  async listEndpoints(
+    collectionId: string,
+    filter: EndpointFilter,
+  ): Promise<{ endpoints: ReturnType<typeof endpointFromDb>[]; total: number } | undefined> {
+    const exists = await this.db
+      .selectFrom('tapline_collections')
+      .select('id')
+      .where('id', '=', collectionId)
+      .executeTakeFirst();
+    if (exists === undefined) return undefined;
+    let query = this.db.selectFrom('tapline_endpoints').where('collection_id', '=', collectionId);
+    if (filter.search !== undefined && filter.search !== '') {
+      const needle = filter.search.toLowerCase();
+      // strpos, not LIKE: no wildcard characters to escape; lower() on "C" text folds ASCII only, as SQLite's.
+      query = query.where(sql<boolean>`strpos(lower(path), ${needle}) > 0`);
+    }
+    if (filter.method !== undefined && filter.method !== '') {
+      query = query.where('method', '=', filter.method.toUpperCase());
+    }
+    if (filter.sensitive === 'ANY') {
+      query = query.where(sql<boolean>`cardinality(sensitive) > 0`);
+    } else if (filter.sensitive !== undefined) {
+      query = query.where(sql<boolean>`${filter.sensitive}::text = ANY(sensitive)`);
+    }
+    if (filter.auth !== undefined) {
+      query = query.where(sql<boolean>`${filter.auth}::text = ANY(auth_types)`);
+    }
+    if (filter.firstSeenAfter !== undefined) {
+      // first_seen is in whole epoch seconds: "after t" is "first_seen > floor(t)" in seconds.
+      query = query.where('first_seen', '>', Math.floor(filter.firstSeenAfter / 1000));
+    }
+    const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await query
+      .selectAll()
+      .orderBy('path')
+      .orderBy('method')
+      .limit(filter.pageSize)
+      .offset((filter.page - 1) * filter.pageSize)
+      .execute();
+    return { endpoints: rows.map(endpointFromDb), total: Number(total.n) };
+  }
+
+  async getEndpoint(id: string): Promise<EndpointDetail | undefined> {
+    const row = await this.db
+      .selectFrom('tapline_endpoints')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const parameters = await this.db
+      .selectFrom('tapline_parameters')
+      .selectAll()
+      .where('endpoint_id', '=', id)
+      .orderBy('location')
+      // SQLite sorts NULL first; request parameters (status NULL) come before response ones.
+      .orderBy(sql`status NULLS FIRST`)
+      .orderBy('in_')
+      .orderBy('name')
+      .execute();
+    const samples = await this.db
+      .selectFrom('tapline_samples')
+      .selectAll()
+      .where('endpoint_id', '=', id)
+      .execute();
+    const hourly = await this.db
+      .selectFrom('tapline_hourly')
+      .selectAll()
+      .where('endpoint_id', '=', id)
+      .orderBy('hour')
+      .execute();
+    return {
+      endpoint: endpointFromDb(row),
+      parameters: parameters.map(parameterFromDb),
+      samples: samples.flatMap(samplesFromDb),
+      hourly: hourly.map(hourlyFromDb),
+    };
+  }
+
+  async collectionForOpenApi(id: string): Promise<OpenApiSource | undefined> {
+    const row = await this.db
+      .selectFrom('tapline_collections')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const endpoints = await this.db
+      .selectFrom('tapline_endpoints')
+      .selectAll()
+      .where('collection_id', '=', id)
+      .orderBy('path')
+      .orderBy('method')
+      .execute();
+    const parameters = await this.db
+      .selectFrom('tapline_parameters as p')
+      .innerJoin('tapline_endpoints as e', 'e.id', 'p.endpoint_id')
+      .selectAll('p')
+      .where('e.collection_id', '=', id)
+      .orderBy('p.endpoint_id')
+      .orderBy('p.location')
+      .orderBy(sql`p.status NULLS FIRST`)
+      .orderBy('p.in_')
+      .orderBy('p.name')
+      .execute();
+    const samples = await this.db
+      .selectFrom('tapline_samples as s')
+      .innerJoin('tapline_endpoints as e', 'e.id', 's.endpoint_id')
+      .selectAll('s')
+      .where('e.collection_id', '=', id)
+      .orderBy('s.endpoint_id')
+      .execute();
+    return {
+      collection: collectionFromDb(row),
+      endpoints: endpoints.map(endpointFromDb),
+      parameters: parameters.map(parameterFromDb),
+      samples: samples.flatMap(samplesFromDb),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}
