@@ -1,6 +1,6 @@
 import {
-  InventoryEngine,
   type InventoryChanges,
+  InventoryEngine,
   type InventoryOptions,
   type LoggedRecord,
 } from '@tapline/inventory';
@@ -20,7 +20,7 @@ import type { CoordinationDatabase } from './schema.js';
 export type InventoryWorkerDatabase = InventoryTables & CoordinationDatabase;
 
 export interface InventoryPartitionWorkerOptions<R extends LoggedRecord> {
-  db: Kysely<InventoryWorkerDatabase>;
+  db: Kysely<InventoryTables>;
   workerId: string;
   partitions: number;
   leaseMs: number;
