@@ -187,3 +187,20 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Leases, checkpoints, stream heads and the workers' health and logs: what a failed catch-up needs to be understood. */
+export async function describeState(target: ScaleOutTarget, procs: ServeProcess[]): Promise<string> {
+  const lines: string[] = [];
+  for (const p of procs) {
+    lines.push(`--- process alive=${p.alive()}`, p.stderr().slice(-2000));
+    if (p.alive()) lines.push(`health ${(await http(`${await p.url}/healthz`)).text}`);
+  }
+  const client = new pg.Client({ connectionString: target.storeUrl });
+  await client.connect();
+  for (const table of ['tapline_partition_leases', 'tapline_partition_checkpoints', 'tapline_workers'])
+    lines.push(`${table} ${JSON.stringify((await client.query(`SELECT * FROM ${table}`)).rows)}`);
+  await client.end();
+  const info = await withJetStream((jsm) => jsm.streams.info(target.stream));
+  lines.push(`stream ${JSON.stringify(info.state)}`);
+  return `${lines.join('\n')}\n`;
+}
