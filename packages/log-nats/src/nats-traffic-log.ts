@@ -11,7 +11,7 @@ import type { LoggedRecord } from '@tapline/inventory';
 import { LogNatsError, LogNatsErrorCode } from './errors.js';
 import type { NatsLogSettings } from './nats-log-settings.js';
 import { partitionOf, partitionSubject } from './partition-of.js';
-import { consumerNameOf, PartitionReader, type PartitionReaderOptions } from './partition-reader.js';
+import { PartitionReader, type PartitionReaderOptions } from './partition-reader.js';
 import { type PublishOptions, type PublishOutcome, publishRecords } from './record-publisher.js';
 import { ensureStream } from './stream-setup.js';
 
@@ -123,22 +123,6 @@ export class NatsTrafficLog {
       last_by_subj: partitionSubject(this.settings.stream, partition),
     });
     return last?.seq ?? 0;
-  }
-
-  /**
-   * Records of a partition its reader has not acknowledged yet (not delivered + delivered and unacked),
-   * from the partition's consumer; undefined when the partition has no reader now.
-   */
-  async partitionLag(partition: number): Promise<number | undefined> {
-    try {
-      const info = await this.jsm.consumers.info(
-        this.settings.stream,
-        consumerNameOf(this.settings.stream, partition),
-      );
-      return info.num_pending + info.num_ack_pending;
-    } catch {
-      return undefined;
-    }
   }
 
   openPartitionReader(

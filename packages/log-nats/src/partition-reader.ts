@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   AckPolicy,
   type ConsumerMessages,
@@ -42,9 +43,23 @@ export type ReadOutcome =
     }
   | { kind: 'retryable'; reason: 'consumer-lost' | 'connection'; detail: string };
 
-/** The durable consumer of one partition; its name is fixed so a new owner replaces, not adds, one. */
-export function consumerNameOf(stream: string, partition: number): string {
-  return `${stream}_p${partition}`;
+/**
+ * The durable consumers of one partition are named `<stream>_p<n>_<owner>`: each reader opens one of its
+ * own and deletes the others. A former owner's client that still pulls asks for a consumer that no longer
+ * exists and gets nothing; with one shared name it would pull from its successor's consumer, and the
+ * successor's acknowledgement (ack policy "all") would then cover records it never received.
+ */
+export function consumerPrefixOf(stream: string, partition: number): string {
+  return `${stream}_p${partition}_`;
+}
+
+/** The partition's consumers (left by former owners, alive or not). */
+async function formerConsumers(jsm: JetStreamManager, stream: string, partition: number): Promise<string[]> {
+  const prefix = consumerPrefixOf(stream, partition);
+  const names: string[] = [];
+  for await (const info of jsm.consumers.list(stream))
+    if (info.name.startsWith(prefix)) names.push(info.name);
+  return names;
 }
 
 /**
@@ -60,6 +75,10 @@ export class PartitionReader {
 
   private constructor(
     readonly partition: number,
+    /** This reader's durable consumer. */
+    readonly consumerName: string,
+    private readonly jsm: JetStreamManager,
+    private readonly stream: string,
     private readonly messages: ConsumerMessages,
     private readonly iterator: AsyncIterator<JsMsg>,
   ) {}
@@ -69,14 +88,20 @@ export class PartitionReader {
     jsm: JetStreamManager,
     options: PartitionReaderOptions,
   ): Promise<PartitionReader> {
-    const name = consumerNameOf(options.stream, options.partition);
+    const name = `${consumerPrefixOf(options.stream, options.partition)}${randomBytes(6).toString('hex')}`;
     try {
-      await jsm.consumers.delete(options.stream, name);
-    } catch (error) {
-      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound))
-        throw new LogNatsError(LogNatsErrorCode.Consumer, `consumer ${name}: ${String(error)}`, {
-          cause: error,
+      for (const former of await formerConsumers(jsm, options.stream, options.partition)) {
+        await jsm.consumers.delete(options.stream, former).catch((error: unknown) => {
+          if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound))
+            throw error;
         });
+      }
+    } catch (error) {
+      throw new LogNatsError(
+        LogNatsErrorCode.Consumer,
+        `consumers of partition ${options.partition}: ${String(error)}`,
+        { cause: error },
+      );
     }
     try {
       await jsm.consumers.add(options.stream, {
@@ -94,7 +119,14 @@ export class PartitionReader {
         max_messages: options.bufferMessages ?? 512,
         abort_on_missing_resource: true,
       });
-      return new PartitionReader(options.partition, messages, messages[Symbol.asyncIterator]());
+      return new PartitionReader(
+        options.partition,
+        name,
+        jsm,
+        options.stream,
+        messages,
+        messages[Symbol.asyncIterator](),
+      );
     } catch (error) {
       throw new LogNatsError(
         LogNatsErrorCode.Consumer,
@@ -124,6 +156,12 @@ export class PartitionReader {
       return { kind: 'retryable', reason: 'consumer-lost', detail: this.failure };
     }
     return { kind: 'ok', records, undecodable };
+  }
+
+  /** Records of the partition not acknowledged yet: not delivered, or delivered and unacknowledged. */
+  async lag(): Promise<number> {
+    const info = await this.jsm.consumers.info(this.stream, this.consumerName);
+    return info.num_pending + info.num_ack_pending;
   }
 
   /** Acknowledges every delivered message up to `throughSeq` (call after the commit that includes them). */

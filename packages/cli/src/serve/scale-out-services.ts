@@ -4,7 +4,12 @@
  * never loads the NATS or PostgreSQL clients.
  */
 import { hostname } from 'node:os';
-import { NatsTrafficLog, parseNatsLogSettings, type StreamRecord } from '@tapline/log-nats';
+import {
+  NatsTrafficLog,
+  type PartitionReader,
+  parseNatsLogSettings,
+  type StreamRecord,
+} from '@tapline/log-nats';
 import type { ServerConfig, ServerMetrics, ServiceParts } from '@tapline/server';
 import {
   InventoryPartitionWorker,
@@ -84,6 +89,7 @@ async function startWorker(
   });
   const killAfter = Number(env[KILL_AFTER_COMMITS] ?? '0');
   let acks = 0;
+  const readers = new Map<number, PartitionReader>();
   const delays = new DelayWindow();
   const worker = new InventoryPartitionWorker<StreamRecord>({
     db: pg.db,
@@ -98,9 +104,13 @@ async function startWorker(
     retryMs: 500,
     openSource: async (partition, checkpoint) => {
       const reader = await log.openPartitionReader(partition, checkpoint);
+      readers.set(partition, reader);
       return {
         read: (limit, waitMs) => reader.read(limit, waitMs),
-        close: () => reader.close(),
+        close: async () => {
+          if (readers.get(partition) === reader) readers.delete(partition);
+          await reader.close();
+        },
         ack: async (seq) => {
           acks += 1;
           if (killAfter > 0 && acks >= killAfter) process.kill(process.pid, 'SIGKILL');
@@ -124,7 +134,7 @@ async function startWorker(
   let lag = 0;
   const pollLag = async () => {
     let total = 0;
-    for (const p of worker.stats().owned) total += (await log.partitionLag(p)) ?? 0;
+    for (const reader of readers.values()) total += await reader.lag().catch(() => 0);
     lag = total;
   };
   const timer = setInterval(() => void pollLag().catch(() => {}), LAG_POLL_MS);
