@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   AckPolicy,
   type ConsumerMessages,
@@ -26,19 +27,39 @@ export interface PartitionReaderOptions {
   maxAckPending?: number;
 }
 
+/** A record as a partition reader delivers it: with when JetStream stored it, for end-to-end lag. */
+export interface StreamRecord extends LoggedRecord {
+  /** Epoch milliseconds of the stream's store time. */
+  storedAtMs: number;
+}
+
 export type ReadOutcome =
   | {
       kind: 'ok';
       /** In stream order; `seq` is the stream sequence (increasing, not consecutive within a partition). */
-      records: LoggedRecord[];
+      records: StreamRecord[];
       /** Stream sequences of messages that were not a JSON record: skipped, and acknowledged with the rest. */
       undecodable: number[];
     }
   | { kind: 'retryable'; reason: 'consumer-lost' | 'connection'; detail: string };
 
-/** The durable consumer of one partition; its name is fixed so a new owner replaces, not adds, one. */
-export function consumerNameOf(stream: string, partition: number): string {
-  return `${stream}_p${partition}`;
+/**
+ * The durable consumers of one partition are named `<stream>_p<n>_<owner>`: each reader opens one of its
+ * own and deletes the others. A former owner's client that still pulls asks for a consumer that no longer
+ * exists and gets nothing; with one shared name it would pull from its successor's consumer, and the
+ * successor's acknowledgement (ack policy "all") would then cover records it never received.
+ */
+export function consumerPrefixOf(stream: string, partition: number): string {
+  return `${stream}_p${partition}_`;
+}
+
+/** The partition's consumers (left by former owners, alive or not). */
+async function formerConsumers(jsm: JetStreamManager, stream: string, partition: number): Promise<string[]> {
+  const prefix = consumerPrefixOf(stream, partition);
+  const names: string[] = [];
+  for await (const info of jsm.consumers.list(stream))
+    if (info.name.startsWith(prefix)) names.push(info.name);
+  return names;
 }
 
 /**
@@ -54,6 +75,10 @@ export class PartitionReader {
 
   private constructor(
     readonly partition: number,
+    /** This reader's durable consumer. */
+    readonly consumerName: string,
+    private readonly jsm: JetStreamManager,
+    private readonly stream: string,
     private readonly messages: ConsumerMessages,
     private readonly iterator: AsyncIterator<JsMsg>,
   ) {}
@@ -63,14 +88,20 @@ export class PartitionReader {
     jsm: JetStreamManager,
     options: PartitionReaderOptions,
   ): Promise<PartitionReader> {
-    const name = consumerNameOf(options.stream, options.partition);
+    const name = `${consumerPrefixOf(options.stream, options.partition)}${randomBytes(6).toString('hex')}`;
     try {
-      await jsm.consumers.delete(options.stream, name);
-    } catch (error) {
-      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound))
-        throw new LogNatsError(LogNatsErrorCode.Consumer, `consumer ${name}: ${String(error)}`, {
-          cause: error,
+      for (const former of await formerConsumers(jsm, options.stream, options.partition)) {
+        await jsm.consumers.delete(options.stream, former).catch((error: unknown) => {
+          if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound))
+            throw error;
         });
+      }
+    } catch (error) {
+      throw new LogNatsError(
+        LogNatsErrorCode.Consumer,
+        `consumers of partition ${options.partition}: ${String(error)}`,
+        { cause: error },
+      );
     }
     try {
       await jsm.consumers.add(options.stream, {
@@ -88,7 +119,14 @@ export class PartitionReader {
         max_messages: options.bufferMessages ?? 512,
         abort_on_missing_resource: true,
       });
-      return new PartitionReader(options.partition, messages, messages[Symbol.asyncIterator]());
+      return new PartitionReader(
+        options.partition,
+        name,
+        jsm,
+        options.stream,
+        messages,
+        messages[Symbol.asyncIterator](),
+      );
     } catch (error) {
       throw new LogNatsError(
         LogNatsErrorCode.Consumer,
@@ -102,7 +140,7 @@ export class PartitionReader {
 
   /** Up to `limit` records: waits at most `waitMs` for the first, then takes what has already arrived. */
   async read(limit: number, waitMs: number): Promise<ReadOutcome> {
-    const records: LoggedRecord[] = [];
+    const records: StreamRecord[] = [];
     const undecodable: number[] = [];
     if (this.failure !== undefined)
       return { kind: 'retryable', reason: 'consumer-lost', detail: this.failure };
@@ -118,6 +156,12 @@ export class PartitionReader {
       return { kind: 'retryable', reason: 'consumer-lost', detail: this.failure };
     }
     return { kind: 'ok', records, undecodable };
+  }
+
+  /** Records of the partition not acknowledged yet: not delivered, or delivered and unacknowledged. */
+  async lag(): Promise<number> {
+    const info = await this.jsm.consumers.info(this.stream, this.consumerName);
+    return info.num_pending + info.num_ack_pending;
   }
 
   /** Acknowledges every delivered message up to `throughSeq` (call after the commit that includes them). */
@@ -139,10 +183,14 @@ export class PartitionReader {
     this.messages.stop();
   }
 
-  private take(msg: JsMsg, records: LoggedRecord[], undecodable: number[]): void {
+  private take(msg: JsMsg, records: StreamRecord[], undecodable: number[]): void {
     this.unacked.set(msg.seq, msg);
     try {
-      records.push({ seq: msg.seq, record: JSON.parse(msg.string()) as TrafficRecord });
+      records.push({
+        seq: msg.seq,
+        record: JSON.parse(msg.string()) as TrafficRecord,
+        storedAtMs: Number(msg.timestampNanos / 1_000_000n),
+      });
     } catch {
       undecodable.push(msg.seq);
     }

@@ -1,7 +1,7 @@
 import { DiscardPolicy, RetentionPolicy } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { TrafficRecord } from '@tapline/contracts';
-import { consumerNameOf, type LogNatsError, type PartitionReader, partitionOf } from '@tapline/log-nats';
+import { consumerPrefixOf, type LogNatsError, type PartitionReader, partitionOf } from '@tapline/log-nats';
 import { trafficRecord } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NATS_URL, streamsForTest, testSettings, withManager } from './helpers/test-stream.js';
@@ -151,7 +151,9 @@ describe('publishing and reading per partition', () => {
     expect(live.map((g) => g.record.path)).toEqual(['/r/5']);
     await next.ack(live[0]!.seq);
     const consumers = await withManager((jsm) => jsm.consumers.list(log.settings.stream).next());
-    expect(consumers.map((c) => c.name)).toEqual([consumerNameOf(log.settings.stream, p)]);
+    // The new owner replaced the former owner's consumer rather than adding one.
+    expect(consumers.map((c) => c.name)).toEqual([next.consumerName]);
+    expect(next.consumerName.startsWith(consumerPrefixOf(log.settings.stream, p))).toBe(true);
     await next.close();
   });
 });

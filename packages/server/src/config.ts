@@ -20,6 +20,16 @@ export type SyncLevel = 'full' | 'normal';
 /** How the inventory engine runs: in its own thread (default) or on the main event loop (tests, tiny setups). */
 export type WorkerMode = 'thread' | 'inline';
 
+/** What one `tapline serve` process does; `--role all` (the default) is all three. */
+export const ROLES = ['ingest', 'worker', 'query'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A service URL and where it came from (`--log` or `TAPLINE_LOG_URL`), for messages. */
+export interface ServiceUrl {
+  url: string;
+  source: string;
+}
+
 export interface ServerConfig extends ListenerSecurityConfig {
   host: string;
   port: number;
@@ -50,6 +60,14 @@ export interface ServerConfig extends ListenerSecurityConfig {
   /** Cardinality caps: beyond them new endpoints / parameters are counted on the collection, not stored. */
   maxEndpointsPerCollection: number;
   maxParametersPerEndpoint: number;
+  /** Sorted, without duplicates. */
+  roles: readonly Role[];
+  /** The NATS JetStream traffic log (`nats://…`); null: the embedded SQLite log. */
+  log: ServiceUrl | null;
+  /** The PostgreSQL inventory (`postgres://…`); null: the embedded SQLite inventory. */
+  store: ServiceUrl | null;
+  /** A worker's partition lease not renewed within this time is taken over by another worker. */
+  workerLeaseMs: number;
 }
 
 export const DEFAULT_CONFIG = {
@@ -69,6 +87,10 @@ export const DEFAULT_CONFIG = {
   engineWorkingSetMb: 64,
   maxEndpointsPerCollection: 2_000,
   maxParametersPerEndpoint: 1_000,
+  roles: ROLES,
+  log: null,
+  store: null,
+  workerLeaseMs: 10_000,
 } as const satisfies Omit<ServerConfig, keyof ListenerSecurityConfig>;
 
 /** What callers pass: any subset, the security part itself partial. */
@@ -82,6 +104,9 @@ export interface ConfigFlags extends SecurityFlags {
   port?: string;
   dataDir?: string;
   insecure?: boolean;
+  log?: string;
+  store?: string;
+  role?: string;
 }
 
 /** Each setting: its CLI flag (if any) and environment variable, for messages and the README. */
@@ -100,7 +125,31 @@ export const CONFIG_SOURCES = {
   engineWorkingSetMb: { flag: undefined, env: 'TAPLINE_ENGINE_WORKING_SET_MB' },
   maxEndpointsPerCollection: { flag: undefined, env: 'TAPLINE_MAX_ENDPOINTS_PER_COLLECTION' },
   maxParametersPerEndpoint: { flag: undefined, env: 'TAPLINE_MAX_PARAMETERS_PER_ENDPOINT' },
+  log: { flag: '--log', env: 'TAPLINE_LOG_URL' },
+  store: { flag: '--store', env: 'TAPLINE_STORE_URL' },
+  roles: { flag: '--role', env: 'TAPLINE_ROLE' },
+  workerLeaseMs: { flag: undefined, env: 'TAPLINE_WORKER_LEASE_MS' },
 } as const;
+
+/** What each role needs beyond the embedded store: `ingest` publishes to the log, `worker` reads it into the store, `query` reads the store. */
+const ROLE_NEEDS: Readonly<Record<Role, readonly ('log' | 'store')[]>> = {
+  ingest: ['log'],
+  worker: ['log', 'store'],
+  query: ['store'],
+};
+
+/** `ingest,query` into sorted roles; `all` is every role. */
+export function parseRoles(source: string, raw: string): Role[] {
+  const items = commaList(raw.toLowerCase());
+  if (items.length === 0) invalid(`${source}=${JSON.stringify(raw)}`, `expected all or ${ROLES.join(', ')}`);
+  if (items.includes('all')) {
+    if (items.length > 1)
+      invalid(`${source}=${JSON.stringify(raw)}`, 'all cannot be combined with other roles');
+    return [...ROLES];
+  }
+  const roles = new Set(items.map((item) => oneOf(source, item, ROLES)));
+  return ROLES.filter((role) => roles.has(role));
+}
 
 function label(key: keyof typeof CONFIG_SOURCES, fromFlag: boolean): string {
   const source = CONFIG_SOURCES[key];
@@ -164,6 +213,15 @@ export function configFromFlagsAndEnv(
   const maxParameters = env.TAPLINE_MAX_PARAMETERS_PER_ENDPOINT;
   if (maxParameters !== undefined && maxParameters !== '')
     config.maxParametersPerEndpoint = integerIn('TAPLINE_MAX_PARAMETERS_PER_ENDPOINT', maxParameters, 1, 1e6);
+  for (const key of ['log', 'store'] as const) {
+    const picked = pick(key, flags[key]);
+    if (picked) config[key] = { url: picked.raw.trim(), source: picked.name };
+  }
+  const role = pick('roles', flags.role);
+  if (role) config.roles = parseRoles(role.name, role.raw);
+  const lease = env.TAPLINE_WORKER_LEASE_MS;
+  if (lease !== undefined && lease !== '')
+    config.workerLeaseMs = integerIn('TAPLINE_WORKER_LEASE_MS', lease, 500, 600_000);
   const dashboard = env.TAPLINE_DASHBOARD_DIR;
   if (dashboard !== undefined && dashboard !== '') config.dashboardDir = resolve(dashboard);
   return { ...config, ...securityFromFlagsAndEnv(flags, env) };
@@ -201,13 +259,37 @@ export function completeConfig(partial: ServerConfigInput): Readonly<ServerConfi
       invalid(CONFIG_SOURCES[key].env, 'expected an integer >= 1');
     }
   }
+  checkRoleServices(config);
   const listeners = completeListenerSecurity(config, partial);
   return Object.freeze({
     ...config,
+    roles: Object.freeze(ROLES.filter((role) => config.roles.includes(role))),
+    log: config.log === null ? null : Object.freeze({ ...config.log }),
+    store: config.store === null ? null : Object.freeze({ ...config.store }),
     dataDir: resolve(config.dataDir),
     ingestTokens: Object.freeze([...config.ingestTokens]),
     ...listeners,
   });
+}
+
+/**
+ * Without `--log`/`--store` every role runs on the embedded SQLite store, in one process. Once either is
+ * given, or a single role is asked for, each role refuses to start without the services it needs.
+ */
+function checkRoleServices(config: Pick<ServerConfig, 'roles' | 'log' | 'store' | 'workerLeaseMs'>): void {
+  if (config.roles.length === 0) invalid('--role / TAPLINE_ROLE', `expected all or ${ROLES.join(', ')}`);
+  if (!(Number.isInteger(config.workerLeaseMs) && config.workerLeaseMs >= 500))
+    invalid('TAPLINE_WORKER_LEASE_MS', 'expected an integer >= 500 (milliseconds)');
+  const embedded = config.log === null && config.store === null;
+  if (embedded && config.roles.length === ROLES.length) return;
+  const flagOf = {
+    log: '--log / TAPLINE_LOG_URL (nats://host:4222)',
+    store: '--store / TAPLINE_STORE_URL (postgres://host:5432/db)',
+  };
+  for (const role of config.roles)
+    for (const need of ROLE_NEEDS[role])
+      if (config[need] === null)
+        invalid(`--role ${config.roles.join(',')}`, `the ${role} role needs ${flagOf[need]}`);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -15,15 +15,20 @@ export {
   DEFAULT_CONFIG,
   LOG_LEVELS,
   type LogLevel,
+  parseRoles,
+  ROLES,
+  type Role,
   type ServerConfig,
   type ServerConfigInput,
+  type ServiceUrl,
   type SyncLevel,
   type WorkerMode,
 } from './config.js';
 export { defaultDashboardDir } from './dashboard-static.js';
 export { ServerError, ServerErrorCode } from './errors.js';
+export type { IngestSink, SinkAppendOptions, SinkOutcome, SinkRejection } from './ingest/ingest-sink.js';
 export type { TrafficLog } from './log/traffic-log.js';
-export { ServerMetrics } from './metrics.js';
+export { type MetricSample, ServerMetrics } from './metrics.js';
 export type {
   CollectionListing,
   EndpointDetail,
@@ -31,7 +36,13 @@ export type {
   InventoryQueries,
   OpenApiSource,
 } from './query/inventory-queries.js';
-export { type RunningServer, type ServerParts, type StartServerOptions, startServer } from './server.js';
+export {
+  type RunningServer,
+  type ServerParts,
+  type ServiceParts,
+  type StartServerOptions,
+  startServer,
+} from './server.js';
 export { sqliteStorage } from './sqlite/sqlite-storage.js';
 export type { StorageFactories, StorageSettings, StorageWiring } from './storage.js';
 export type { InventoryStore } from './store/inventory-store.js';

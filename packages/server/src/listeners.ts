@@ -9,8 +9,8 @@ import { installErrorHandler } from './error-handler.js';
 import { ServerError, ServerErrorCode } from './errors.js';
 import { installCors } from './http/cors.js';
 import { installSecurityHeaders } from './http/security-headers.js';
-import type { GroupCommitter } from './ingest/group-commit.js';
 import { ingestRoutes } from './ingest/ingest-route.js';
+import type { IngestSink } from './ingest/ingest-sink.js';
 import type { ServerMetrics } from './metrics.js';
 import type { InventoryQueries } from './query/inventory-queries.js';
 import { queryRoutes } from './query/query-routes.js';
@@ -46,7 +46,7 @@ const REDACTED = [
 ];
 
 export function planListeners(config: Readonly<ServerConfig>): ListenerPlan[] {
-  if (config.ingestHost === null)
+  if (config.ingestHost === null || !config.roles.includes('ingest'))
     return [{ role: 'all', host: config.host, port: config.port, tls: config.tls }];
   return [
     { role: 'ui', host: config.host, port: config.port, tls: config.tls },
@@ -60,10 +60,14 @@ export function planListeners(config: Readonly<ServerConfig>): ListenerPlan[] {
 }
 
 export interface ListenerDeps {
-  committer: GroupCommitter;
+  /** Absent: this process does not ingest (no `/api/ingestData`). */
+  ingest?: IngestSink;
   metrics: ServerMetrics;
-  queries: InventoryQueries;
+  /** Absent: this process serves no query API and no dashboard. */
+  queries?: InventoryQueries;
   onAppended: () => void;
+  /** What `/healthz` and `/healthCheck` report (default: the embedded log's head, checkpoint and lag). */
+  health?: () => Promise<Record<string, unknown>>;
 }
 
 function readTls(files: TlsFiles, role: ListenerRole): { cert: Buffer; key: Buffer } {
@@ -109,19 +113,21 @@ export async function createListenerApp(
   installErrorHandler(app);
   installSecurityHeaders(app, { tls });
   const limiter = await createFailureLimiter(app, config.security.authFailuresPerMinute);
-  const health = async () => ({
-    status: 'ok',
-    headSeq: deps.metrics.headSeq,
-    checkpoint: deps.metrics.checkpoint,
-    lag: deps.metrics.lag,
-  });
+  const health =
+    deps.health ??
+    (async () => ({
+      status: 'ok',
+      headSeq: deps.metrics.headSeq,
+      checkpoint: deps.metrics.checkpoint,
+      lag: deps.metrics.lag,
+    }));
   if (plan.role !== 'ingest') {
     await installCors(app, config.security.corsOrigins);
     await installAuth(app, { security: config.security, limiter, tls, publicPaths: PUBLIC_PATHS });
   }
-  if (plan.role !== 'ui') {
+  if (plan.role !== 'ui' && deps.ingest !== undefined) {
     app.get('/healthCheck', health);
-    await registerIngest(app, config, deps, limiter);
+    await registerIngest(app, config, deps.ingest, deps, limiter);
   }
   if (plan.role === 'ingest') {
     app.setNotFoundHandler(async (request, reply) =>
@@ -137,19 +143,22 @@ export async function createListenerApp(
   app.get('/metrics', async (_request, reply) =>
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.render()),
   );
-  await app.register(queryRoutes, { queries: deps.queries });
-  await registerDashboard(app, config.dashboardDir);
+  if (deps.queries !== undefined) {
+    await app.register(queryRoutes, { queries: deps.queries });
+    await registerDashboard(app, config.dashboardDir);
+  }
   return app;
 }
 
 async function registerIngest(
   app: FastifyInstance,
   config: Readonly<ServerConfig>,
+  sink: IngestSink,
   deps: ListenerDeps,
   limiter: FailureLimiter,
 ): Promise<void> {
   await app.register(ingestRoutes, {
-    committer: deps.committer,
+    sink,
     metrics: deps.metrics,
     tokens: config.ingestTokens,
     maxBodyBytes: config.maxBodyBytes,

@@ -1,6 +1,21 @@
+/** One more metric family from a part of the process (a worker's partitions, a publisher). */
+export interface MetricSample {
+  name: string;
+  type: 'counter' | 'gauge';
+  help: string;
+  /** Absent: the family has only labelled samples. */
+  value?: number;
+  /** Extra samples of the same family, e.g. `{quantile="0.99"}` of a summary. */
+  labelled?: { labels: string; value: number }[];
+}
+
 /** Process-local counters and gauges exported at `GET /metrics`. */
 export class ServerMetrics {
+  /** Further metrics, rendered after the built-in ones on every scrape. */
+  readonly sources: (() => MetricSample[])[] = [];
   accepted = 0;
+  /** Batches answered 503 because the log could not store them. */
+  unavailable = 0;
   rejected = 0;
   /** Batches refused with 503 because the engine lagged. */
   throttled = 0;
@@ -103,6 +118,28 @@ export class ServerMetrics {
       "Collections in the engine's working set after the last commit.",
       this.residentCollections,
     );
+    metric(
+      'tapline_ingest_unavailable_total',
+      'counter',
+      'Batches answered 503 because the traffic log could not store them.',
+      this.unavailable,
+    );
+    // CPU of this process, for sizing each role (user + system).
+    const cpu = process.cpuUsage();
+    metric(
+      'process_cpu_seconds_total',
+      'counter',
+      'User and system CPU time of this process in seconds.',
+      (cpu.user + cpu.system) / 1e6,
+    );
+    for (const source of this.sources) {
+      for (const sample of source()) {
+        lines.push(`# HELP ${sample.name} ${sample.help}`, `# TYPE ${sample.name} ${sample.type}`);
+        if (sample.value !== undefined) lines.push(`${sample.name} ${sample.value}`);
+        for (const extra of sample.labelled ?? [])
+          lines.push(`${sample.name}{${extra.labels}} ${extra.value}`);
+      }
+    }
     return `${lines.join('\n')}\n`;
   }
 }

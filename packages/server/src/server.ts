@@ -1,8 +1,16 @@
 import { completeConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import { ServerError, ServerErrorCode } from './errors.js';
-import { GroupCommitter } from './ingest/group-commit.js';
-import { createListenerApp, listen, planListeners, type StartedListener } from './listeners.js';
+import { committerSink, GroupCommitter } from './ingest/group-commit.js';
+import type { IngestSink } from './ingest/ingest-sink.js';
+import {
+  createListenerApp,
+  type ListenerDeps,
+  listen,
+  planListeners,
+  type StartedListener,
+} from './listeners.js';
 import { ServerMetrics } from './metrics.js';
+import type { InventoryQueries } from './query/inventory-queries.js';
 import { sqliteStorage } from './sqlite/sqlite-storage.js';
 import type { StorageWiring } from './storage.js';
 import { type InventoryWorkerHandle, startInventoryWorker } from './worker/inventory-worker.js';
@@ -15,6 +23,23 @@ export interface ServerParts {
   storage?: StorageWiring;
   /** Fault injection for tests: the engine thread exits as it is about to apply this seq. */
   engineExitAtSeq?: number;
+  /**
+   * The roles on external services (`--log`/`--store`) instead of the embedded store: called once with
+   * the process's metrics, it opens what `config.roles` need. The server then runs no engine of its own.
+   */
+  services?: (config: Readonly<ServerConfig>, metrics: ServerMetrics) => Promise<ServiceParts>;
+}
+
+/** What the roles of a scale-out process run on; absent parts are roles this process does not have. */
+export interface ServiceParts {
+  ingest?: IngestSink;
+  queries?: InventoryQueries;
+  /** What `/healthz` reports. */
+  health?: () => Promise<Record<string, unknown>>;
+  /** Resolves once the work accepted so far is reflected in what `queries` read (tests, tools). */
+  waitForInventory?(timeoutMs: number): Promise<void>;
+  /** Stops the role's work (a worker's partitions) and closes the connections; after the listeners closed. */
+  close(): Promise<void>;
 }
 
 export interface RunningServer {
@@ -45,6 +70,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config = completeConfig(options);
   const metrics = new ServerMetrics();
+  if (parts.services !== undefined) return startWithServices(config, metrics, parts.services);
+  if (config.log !== null || config.store !== null)
+    throw new ServerError(
+      ServerErrorCode.Config,
+      `${config.log?.source ?? config.store?.source}: this entry point serves the embedded store only; run \`tapline serve\`, which opens NATS and PostgreSQL`,
+    );
   const storage = parts.storage ?? sqliteStorage;
   const settings = { dataDir: config.dataDir, sync: config.sync };
   const log = await storage.factories.trafficLog(settings);
@@ -119,38 +150,16 @@ export async function startServer(
     metrics.headSeq = Math.max(metrics.headSeq, lastSeq);
   });
 
-  const deps = { committer, metrics, queries, onAppended: () => worker.wake() };
-  const started: StartedListener[] = [];
-  const shutdown = async () => {
-    await Promise.allSettled(started.map((listener) => listener.app.close()));
+  const deps = { ingest: committerSink(committer), metrics, queries, onAppended: () => worker.wake() };
+  const started = await startListeners(config, deps, async () => {
     await committer.drain();
     await worker.stop();
     await log.close();
     await queries.close();
-  };
-  try {
-    for (const plan of planListeners(config)) {
-      const app = await createListenerApp(plan, config, deps);
-      try {
-        started.push(await listen(plan, app));
-      } catch (error) {
-        await app.close();
-        throw error;
-      }
-    }
-  } catch (error) {
-    await shutdown();
-    throw error;
-  }
-  const main = started[0] as StartedListener;
-  const ingest = started.find((listener) => listener.plan.role === 'ingest') ?? main;
-  engineLog = main.app.log;
-  let closing: Promise<void> | undefined;
+  });
+  engineLog = started.main.app.log;
   return {
-    url: main.url,
-    port: main.port,
-    ingestUrl: ingest.url,
-    ingestPort: ingest.port,
+    ...started.addresses,
     config,
     metrics,
     waitForInventory: async (timeoutMs = 30_000) => {
@@ -166,9 +175,72 @@ export async function startServer(
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
-    close: () => {
-      closing ??= shutdown();
-      return closing;
-    },
+    close: started.close,
+  };
+}
+
+/** The listeners of `config`, and a close that stops them first, then runs `after` (once). */
+async function startListeners(
+  config: Readonly<ServerConfig>,
+  deps: ListenerDeps,
+  after: () => Promise<void>,
+): Promise<{
+  main: StartedListener;
+  addresses: Pick<RunningServer, 'url' | 'port' | 'ingestUrl' | 'ingestPort'>;
+  close: () => Promise<void>;
+}> {
+  const started: StartedListener[] = [];
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await Promise.allSettled(started.map((listener) => listener.app.close()));
+      await deps.ingest?.drain();
+      await after();
+    })();
+    return closing;
+  };
+  try {
+    for (const plan of planListeners(config)) {
+      const app = await createListenerApp(plan, config, deps);
+      try {
+        started.push(await listen(plan, app));
+      } catch (error) {
+        await app.close();
+        throw error;
+      }
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const main = started[0] as StartedListener;
+  const ingest = started.find((listener) => listener.plan.role === 'ingest') ?? main;
+  return {
+    main,
+    addresses: { url: main.url, port: main.port, ingestUrl: ingest.url, ingestPort: ingest.port },
+    close,
+  };
+}
+
+async function startWithServices(
+  config: Readonly<ServerConfig>,
+  metrics: ServerMetrics,
+  open: NonNullable<ServerParts['services']>,
+): Promise<RunningServer> {
+  const services = await open(config, metrics);
+  const deps: ListenerDeps = {
+    metrics,
+    onAppended: () => {},
+    ...(services.ingest === undefined ? {} : { ingest: services.ingest }),
+    ...(services.queries === undefined ? {} : { queries: services.queries }),
+    ...(services.health === undefined ? {} : { health: services.health }),
+  };
+  const started = await startListeners(config, deps, () => services.close());
+  return {
+    ...started.addresses,
+    config,
+    metrics,
+    waitForInventory: async (timeoutMs = 30_000) => services.waitForInventory?.(timeoutMs),
+    close: started.close,
   };
 }

@@ -95,4 +95,30 @@ describe('server configuration', () => {
     );
     expect(DEFAULT_CONFIG.maxBodyBytes).toBe(10 * 1024 * 1024);
   });
+
+  it('parses roles and service URLs, and refuses a role without the service it needs, naming the flag', () => {
+    expect(completeConfig({}).roles).toEqual(['ingest', 'worker', 'query']);
+    const both = configFromFlagsAndEnv(
+      { log: 'nats://n1:4222,nats://n2:4222', role: 'query,ingest' },
+      { TAPLINE_STORE_URL: 'postgres://db/tapline', TAPLINE_WORKER_LEASE_MS: '3000' },
+    );
+    expect(completeConfig(both)).toMatchObject({
+      roles: ['ingest', 'query'],
+      log: { url: 'nats://n1:4222,nats://n2:4222', source: '--log' },
+      store: { url: 'postgres://db/tapline', source: 'TAPLINE_STORE_URL' },
+      workerLeaseMs: 3000,
+    });
+    const refuse =
+      (flags: object, env: Record<string, string> = {}) =>
+      () =>
+        completeConfig(configFromFlagsAndEnv(flags, env));
+    expect(refuse({ role: 'worker' })).toThrow(/the worker role needs --log \/ TAPLINE_LOG_URL/);
+    expect(refuse({ role: 'query' })).toThrow(/the query role needs --store \/ TAPLINE_STORE_URL/);
+    expect(refuse({ role: 'worker', log: 'nats://x:4222' })).toThrow(/needs --store/);
+    expect(refuse({ log: 'nats://x:4222' })).toThrow(/the worker role needs --store/);
+    expect(refuse({ role: 'ingest,bogus' })).toThrow(/--role="bogus": expected one of ingest, worker, query/);
+    expect(refuse({}, { TAPLINE_ROLE: 'all,query' })).toThrow(/TAPLINE_ROLE.*cannot be combined/);
+    expect(refuse({}, { TAPLINE_WORKER_LEASE_MS: '10' })).toThrow(/TAPLINE_WORKER_LEASE_MS/);
+    expect(completeConfig(configFromFlagsAndEnv({ role: 'ALL' }, {})).roles).toHaveLength(3);
+  });
 });

@@ -1,8 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installErrorHandler } from '../src/error-handler.js';
-import { GroupCommitter } from '../src/ingest/group-commit.js';
+import { committerSink, GroupCommitter } from '../src/ingest/group-commit.js';
 import { ingestRoutes } from '../src/ingest/ingest-route.js';
+import type { IngestSink, SinkAppendOptions, SinkOutcome } from '../src/ingest/ingest-sink.js';
 import { ServerMetrics } from '../src/metrics.js';
 import { storage } from '../src/sqlite/sqlite-storage.js';
 import { aktoFixtureBody, makeRecord, wireBody } from './support/records.js';
@@ -26,9 +27,11 @@ describe('POST /api/ingestData', () => {
     const app: FastifyInstance = Fastify({ bodyLimit: options.maxBodyBytes ?? 10 * 1024 * 1024 });
     installErrorHandler(app);
     await app.register(ingestRoutes, {
-      committer: new GroupCommitter(log, (lastSeq) => {
-        metrics.headSeq = lastSeq;
-      }),
+      sink: committerSink(
+        new GroupCommitter(log, (lastSeq) => {
+          metrics.headSeq = lastSeq;
+        }),
+      ),
       metrics,
       tokens: options.tokens ?? [],
       maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
@@ -219,7 +222,7 @@ describe('POST /api/ingestData when storage fails', () => {
     const app = Fastify();
     installErrorHandler(app);
     await app.register(ingestRoutes, {
-      committer: new GroupCommitter(log, () => {}),
+      sink: committerSink(new GroupCommitter(log, () => {})),
       metrics,
       tokens: [],
       maxBodyBytes: 1024 * 1024,
@@ -238,5 +241,75 @@ describe('POST /api/ingestData when storage fails', () => {
     expect(metrics.accepted).toBe(0);
     await app.close();
     temp.remove();
+  });
+});
+
+describe('POST /api/ingestData on a sink that dedupes retries and refuses single records', () => {
+  async function build(outcome: SinkOutcome) {
+    const calls: { records: number; options: SinkAppendOptions }[] = [];
+    const sink: IngestSink = {
+      append: async (records, options) => {
+        calls.push({ records: records.length, options });
+        return outcome;
+      },
+      checkIdempotencyKey: (raw) =>
+        raw.includes(' ') ? { ok: false, error: 'Idempotency-Key: no spaces' } : { ok: true, key: raw },
+      drain: async () => {},
+    };
+    const metrics = new ServerMetrics();
+    const app = Fastify();
+    installErrorHandler(app);
+    await app.register(ingestRoutes, {
+      sink,
+      metrics,
+      tokens: [],
+      maxBodyBytes: 1024 * 1024,
+      maxLagRecords: 1000,
+      onAppended: () => {},
+    });
+    return { app, calls, metrics };
+  }
+  const body = () => wireBody([makeRecord(), makeRecord({ path: '/b' }), makeRecord({ path: '/c' })]);
+
+  it('passes the key and each record’s batch index, and merges per-record refusals into the reply', async () => {
+    const { app, calls, metrics } = await build({
+      kind: 'ok',
+      rejected: [{ index: 1, error: 'record 1 is too large' }],
+    });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/ingestData',
+      headers: { ...JSON_HEADERS, 'idempotency-key': 'k-1' },
+      payload: body(),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      success: true,
+      accepted: 2,
+      rejected: [{ index: 1, error: 'record 1 is too large' }],
+    });
+    expect(calls).toEqual([{ records: 3, options: { idempotencyKey: 'k-1', recordIndexes: [0, 1, 2] } }]);
+    expect(metrics.accepted).toBe(2);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/ingestData',
+      headers: { ...JSON_HEADERS, 'idempotency-key': 'a b' },
+      payload: body(),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('answers 503 with Retry-After when the sink cannot store the batch now', async () => {
+    const { app, metrics } = await build({ kind: 'retryable', reason: 'stream-full', detail: 'full' });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/ingestData',
+      headers: JSON_HEADERS,
+      payload: body(),
+    });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(metrics).toMatchObject({ accepted: 0, unavailable: 1 });
   });
 });

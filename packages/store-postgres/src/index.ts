@@ -11,6 +11,7 @@ export {
   type PostgresStoreOptions,
 } from './inventory/postgres-inventory-store.js';
 export { writeInventoryChanges } from './inventory/write-inventory-changes.js';
+export * from './inventory-partition-worker.js';
 export * from './migrate.js';
 export { MIGRATIONS, migrationProvider } from './migrations/index.js';
 export * from './partition-batch.js';

@@ -42,7 +42,7 @@ export async function processPartitionBatch<R extends { seq: number }, DB = Coor
   leases: PartitionLeases<DB>,
   partition: number,
   source: PartitionSource<R>,
-  apply: (trx: Transaction<DB & CoordinationDatabase>, records: R[]) => Promise<void>,
+  apply: (trx: Transaction<DB & CoordinationDatabase>, records: R[], partition: number) => Promise<void>,
   options: PartitionBatchOptions,
 ): Promise<PartitionBatchOutcome> {
   const read = await source.read(options.limit, options.waitMs);
@@ -53,7 +53,7 @@ export async function processPartitionBatch<R extends { seq: number }, DB = Coor
   for (const seq of read.undecodable) lastSeq = Math.max(lastSeq, seq);
   const commit = await leases.withPartitionTransaction(partition, async (trx, committedSeq) => {
     const fresh = read.records.filter((r) => r.seq > committedSeq);
-    if (fresh.length > 0) await apply(trx, fresh);
+    if (fresh.length > 0) await apply(trx, fresh, partition);
     return {
       checkpoint: Math.max(committedSeq, lastSeq),
       value: { applied: fresh.length, skipped: read.records.length - fresh.length },

@@ -16,7 +16,7 @@ export interface PartitionWorkerOptions<R extends { seq: number }, DB> {
   /** A reader of `partition` starting after `checkpoint` (log-nats: `log.openPartitionReader`). */
   openSource(partition: number, checkpoint: number): Promise<ClosablePartitionSource<R>>;
   /** Applies records to the aggregates inside the partition's transaction. */
-  apply(trx: Transaction<DB & CoordinationDatabase>, records: R[]): Promise<void>;
+  apply(trx: Transaction<DB & CoordinationDatabase>, records: R[], partition: number): Promise<void>;
   batch: PartitionBatchOptions;
   /** Between lease rounds; default a third of the lease time. */
   rebalanceMs?: number;
@@ -82,7 +82,12 @@ export class PartitionWorker<R extends { seq: number }, DB = CoordinationDatabas
           const run = this.running.get(p);
           if (run !== undefined) run.stop = true;
         }
-        for (const lease of round.acquired) this.startPartition(lease.partition);
+        // Every partition held gets a loop: besides the ones just acquired, one whose loop stopped on a
+        // refused commit while this round renewed its lease (the lease expired and was renewed in between).
+        for (const lease of round.held) {
+          const run = this.running.get(lease.partition);
+          if (run === undefined || run.stop) this.startPartition(lease.partition);
+        }
       } catch (error) {
         this.stats_.errors += 1;
         this.options.onError?.(error, undefined);

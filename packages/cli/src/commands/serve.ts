@@ -8,6 +8,9 @@ interface ServeFlags extends SecurityFlags {
   port?: string;
   dataDir?: string;
   insecure?: boolean;
+  log?: string;
+  store?: string;
+  role?: string;
 }
 
 const SECURITY_FLAGS = [
@@ -24,7 +27,16 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'Run ingestion (POST /api/ingestData), the inventory engine and the query API on an embedded store.',
+      'Run ingestion (POST /api/ingestData), the inventory engine and the query API: on an embedded store, or as scale-out roles on NATS JetStream and PostgreSQL.',
+    )
+    .option(
+      '--log <url>',
+      'NATS JetStream traffic log, nats://host:4222 (comma-separated servers) (env TAPLINE_LOG_URL)',
+    )
+    .option('--store <url>', 'PostgreSQL inventory, postgres://user@host:5432/db (env TAPLINE_STORE_URL)')
+    .option(
+      '--role <roles>',
+      'ingest, worker, query, comma-separated, or all (env TAPLINE_ROLE, default all)',
     )
     .option('--host <host>', `address to bind (env TAPLINE_HOST, default ${DEFAULT_CONFIG.host})`)
     .option(
@@ -52,7 +64,7 @@ export function registerServe(program: Command): void {
       // Listen for signals before starting, so one that arrives during start-up still stops cleanly.
       const signalled = waitForSignal();
       const server = await startFromFlags(flags, process.env);
-      process.stdout.write(`tapline serving on ${server.url} (data in ${server.config.dataDir})\n`);
+      process.stdout.write(`tapline serving on ${server.url} (${describeStorage(server.config)})\n`);
       if (server.ingestUrl !== server.url) process.stdout.write(`tapline ingestion on ${server.ingestUrl}\n`);
       await signalled;
       await server.close();
@@ -73,20 +85,53 @@ export async function startFromFlags(
     if (flags.port !== undefined) configFlags.port = flags.port;
     if (flags.dataDir !== undefined) configFlags.dataDir = flags.dataDir;
     if (flags.insecure === true) configFlags.insecure = true;
+    for (const key of ['log', 'store', 'role'] as const) {
+      const value = flags[key];
+      if (value !== undefined) configFlags[key] = value;
+    }
     for (const key of SECURITY_FLAGS) {
       const value = flags[key];
       if (value !== undefined) configFlags[key] = value;
     }
-    return await startServer(configFromFlagsAndEnv(configFlags, env));
+    const config = configFromFlagsAndEnv(configFlags, env);
+    if (config.log === undefined && config.store === undefined) return await startServer(config);
+    // Only the scale-out roles load the NATS and PostgreSQL clients.
+    const { openScaleOutServices } = await import('../serve/scale-out-services.js');
+    return await startServer(config, {
+      services: (complete, metrics) => openScaleOutServices(complete, metrics, env),
+    });
   } catch (error) {
     if (
-      error instanceof ServerError &&
-      (error.code === ServerErrorCode.Config || error.code === ServerErrorCode.InsecureBind)
+      (error instanceof ServerError &&
+        (error.code === ServerErrorCode.Config || error.code === ServerErrorCode.InsecureBind)) ||
+      isServiceStartError(error)
     ) {
-      throw new CliError(CliErrorCode.Config, error.message, { cause: error });
+      throw new CliError(CliErrorCode.Config, (error as Error).message, { cause: error });
     }
     throw error;
   }
+}
+
+/** A service the flags name is unreachable or misconfigured: the message says which flag to fix. */
+function isServiceStartError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    /^TAPLINE_(LOG_NATS_(CONFIG|CONNECT|STREAM)|STORE_POSTGRES_(CONFIG|CONNECT|MIGRATION))$/.test(code)
+  );
+}
+
+/** What the start line says after the URL: the data directory, or the roles and their services. */
+function describeStorage(config: RunningServer['config']): string {
+  if (config.log === null && config.store === null) return `data in ${config.dataDir}`;
+  const parts = [`role ${config.roles.join(',')}`];
+  if (config.log !== null) parts.push(`log ${config.log.url}`);
+  if (config.store !== null) {
+    // Never print credentials of the store URL.
+    const url = new URL(config.store.url);
+    parts.push(`store ${url.protocol}//${url.host}${url.pathname}`);
+  }
+  return parts.join('; ');
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { TrafficRecord } from '@tapline/contracts';
 import type { TrafficLog } from '../log/traffic-log.js';
+import type { IngestSink } from './ingest-sink.js';
 
 interface Pending {
   records: readonly TrafficRecord[];
@@ -62,4 +63,15 @@ export class GroupCommitter {
       for (const pending of batch) pending.reject(error);
     }
   }
+}
+
+/** The embedded log as the ingest route's sink: a failed commit throws (the route answers 503). */
+export function committerSink(committer: GroupCommitter): IngestSink {
+  return {
+    append: async (records) => {
+      await committer.append(records);
+      return { kind: 'ok', rejected: [] };
+    },
+    drain: () => committer.drain(),
+  };
 }

@@ -4,12 +4,12 @@ import type { FailureLimiter } from '../auth/failure-limiter.js';
 import { ServerErrorCode } from '../errors.js';
 import { HttpError } from '../http-error.js';
 import type { ServerMetrics } from '../metrics.js';
-import type { GroupCommitter } from './group-commit.js';
+import type { IngestSink, SinkOutcome } from './ingest-sink.js';
 import { jsonErrorPosition } from './json-error-position.js';
 import { createTokenCheck } from './token-auth.js';
 
 export interface IngestRouteOptions {
-  committer: GroupCommitter;
+  sink: IngestSink;
   metrics: ServerMetrics;
   tokens: readonly string[];
   maxBodyBytes: number;
@@ -27,6 +27,14 @@ export interface IngestReply {
 }
 
 const RETRY_AFTER_SECONDS = '1';
+
+/** The checked `Idempotency-Key` when the sink dedupes retries (400 when malformed); otherwise ignored. */
+function idempotencyKeyOf(header: string | string[] | undefined, sink: IngestSink): string | undefined {
+  if (header === undefined || sink.checkIdempotencyKey === undefined) return undefined;
+  const checked = sink.checkIdempotencyKey(Array.isArray(header) ? header.join(',') : header);
+  if (!checked.ok) throw new HttpError(400, ServerErrorCode.BadRequest, checked.error);
+  return checked.key;
+}
 
 /** `POST /api/ingestData`, wire-compatible with Akto's collector; acknowledges only durably stored records. */
 export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOptions): Promise<void> {
@@ -77,31 +85,48 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOpt
     if (!Array.isArray(batch)) {
       throw new HttpError(400, ServerErrorCode.BadRequest, 'expected a JSON object with a "batchData" array');
     }
+    const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key'], options.sink);
     const records: TrafficRecord[] = [];
-    const rejected: IngestReply['rejected'] = [];
+    const recordIndexes: number[] = [];
+    let rejected: IngestReply['rejected'] = [];
     for (let index = 0; index < batch.length; index++) {
       const decoded = decodeWireRecord(batch[index]);
-      if (decoded.ok) records.push(decoded.record);
-      else rejected.push({ index, error: decoded.error });
+      if (decoded.ok) {
+        records.push(decoded.record);
+        recordIndexes.push(index);
+      } else rejected.push({ index, error: decoded.error });
     }
-    options.metrics.rejected += rejected.length;
-    if (records.length === 0 && rejected.length > 0) {
-      return reply.status(422).send({ success: false, accepted: 0, rejected });
-    }
+    let accepted = records.length;
     if (records.length > 0) {
+      let outcome: SinkOutcome;
       try {
-        await options.committer.append(records);
-      } catch (error) {
-        // Nothing of this batch is acknowledged; the producer should send it again.
-        request.log.error({ err: error }, 'storing a batch failed');
-        reply.header('retry-after', RETRY_AFTER_SECONDS);
-        throw new HttpError(503, ServerErrorCode.Storage, 'the batch could not be stored; retry later', {
-          cause: error,
+        outcome = await options.sink.append(records, {
+          recordIndexes,
+          ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
         });
+      } catch (error) {
+        outcome = { kind: 'retryable', reason: 'storage-error', detail: String(error) };
+        request.log.error({ err: error }, 'storing a batch failed');
       }
-      options.metrics.accepted += records.length;
+      if (outcome.kind === 'retryable') {
+        // Nothing of this batch is acknowledged; the producer should send it again.
+        if (outcome.reason !== 'storage-error')
+          request.log.warn({ reason: outcome.reason, detail: outcome.detail }, 'a batch could not be stored');
+        options.metrics.unavailable += 1;
+        reply.header('retry-after', RETRY_AFTER_SECONDS);
+        throw new HttpError(503, ServerErrorCode.Storage, 'the batch could not be stored; retry later');
+      }
+      if (outcome.rejected.length > 0) {
+        rejected = [...rejected, ...outcome.rejected].sort((a, b) => a.index - b.index);
+        accepted -= outcome.rejected.length;
+      }
+      options.metrics.accepted += accepted;
       options.onAppended();
     }
-    return { success: true, accepted: records.length, rejected } satisfies IngestReply;
+    options.metrics.rejected += rejected.length;
+    if (accepted === 0 && rejected.length > 0) {
+      return reply.status(422).send({ success: false, accepted: 0, rejected });
+    }
+    return { success: true, accepted, rejected } satisfies IngestReply;
   });
 }

@@ -1,11 +1,35 @@
 import type { TrafficLog } from '@tapline/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { trafficRecord } from '../traffic-records.js';
+import { type DurableLog, durableLogContract } from './durable-log-contract.js';
 import type { FreshStorage, StorageUnderTest } from './storage-under-test.js';
 
-/** What every TrafficLog implementation must do; run it with a factory for fresh, empty logs. */
+/** A single-ordered `TrafficLog` as a `DurableLog` of one partition. */
+function asDurableLog(log: TrafficLog): DurableLog {
+  return {
+    partitions: 1,
+    partitionOf: () => 0,
+    append: async (records) => {
+      const { firstSeq } = await log.append(records);
+      return records.map((_, i) => firstSeq + i);
+    },
+    readAfter: (afterSeq, limit) => log.readAfter(afterSeq, limit),
+    headSeq: () => log.headSeq(),
+    close: () => log.close(),
+  };
+}
+
+/**
+ * What every implementation of the server's `TrafficLog` port (a single-ordered log: consecutive seqs,
+ * pruning by the reader's checkpoint) must do: the common `durableLogContract`, and the cases of this
+ * kind of log. Run it with a factory for fresh, empty logs.
+ */
 export function trafficLogContract(name: string, fresh: FreshStorage<TrafficLog>): void {
-  describe(`TrafficLog contract: ${name}`, () => {
+  durableLogContract(name, async () => {
+    const storage = await fresh();
+    return { open: async () => asDurableLog(await storage.open()), destroy: () => storage.destroy() };
+  });
+  describe(`TrafficLog contract (single-ordered log): ${name}`, () => {
     const opened: { storage: StorageUnderTest<TrafficLog>; logs: TrafficLog[] }[] = [];
     afterEach(async () => {
       for (const { storage, logs } of opened.splice(0)) {
