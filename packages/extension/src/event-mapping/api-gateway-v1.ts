@@ -38,7 +38,7 @@ export function mapApiGatewayV1(event: JsonObject): RequestShape {
 function restApiFacts(event: JsonObject, context: JsonObject): PlatformFacts {
   const facts: PlatformFacts = {};
   const resource = str(event.resource) ?? str(context.resourcePath);
-  if (resource !== undefined && resource.startsWith('/')) facts.declaredRoute = resource;
+  if (resource?.startsWith('/')) facts.declaredRoute = resource;
   const stage = str(context.stage);
   if (stage !== undefined && stage !== '') facts.apiStage = stage;
   const apiId = str(context.apiId);
