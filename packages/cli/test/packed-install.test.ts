@@ -32,6 +32,8 @@ const PACKED = [
   'extension',
   'lambda-emulator',
   'instrumentation',
+  'log-nats',
+  'store-postgres',
   'cli',
 ];
 const HOST = 'orders.packed-install.test';

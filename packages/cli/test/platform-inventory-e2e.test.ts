@@ -274,8 +274,20 @@ describe('platform fixtures → built layer on the emulator → tapline serve �
     // Identities and claims are not stored: the principal of the platform auth is nowhere in the answer.
     expect(JSON.stringify(detail)).not.toMatch(/arn:aws:(sts|iam)::123456789012|9b1c2d3e-4f5a|u-77/);
 
-    // Latency, error rate and cold starts per endpoint (`endpoint.performance`: p50Ms, p95Ms, p99Ms,
-    // errorRate, coldStartRate, invocations) are assertions to add here, per fixture, once the inventory
-    // keeps them: each fixture is one invocation (the BatchInvoke one for its two items), outcome ok.
+    // What the extension measured: one ok invocation per fixture; a BatchInvoke's items are one record
+    // each, so each counts (with the batch's shared duration),
+    // a cold start only for the first fixture each function environment ran, the function that served it.
+    const performance = endpoint.performance;
+    expect(performance, 'performance').not.toBeNull();
+    expect(performance?.invocations).toBe(endpoint.calls);
+    expect(performance?.errorRate).toBe(0);
+    const firstOfItsFunction = EXPECTED.find((e) => e.handler === want.handler) === want;
+    expect(performance?.coldStartRate).toBe(firstOfItsFunction ? 1 : 0);
+    expect(performance?.p50Ms).toBeGreaterThan(0);
+    expect(performance?.p50Ms).toBeLessThanOrEqual(performance?.p95Ms ?? 0);
+    expect(performance?.p95Ms).toBeLessThanOrEqual(performance?.p99Ms ?? 0);
+    expect(endpoint.functions.map((f) => [f.name, f.calls])).toEqual([
+      [`platform-${want.handler}`, endpoint.calls],
+    ]);
   });
 });
