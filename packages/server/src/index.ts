@@ -47,6 +47,12 @@ export { sqliteStorage } from './sqlite/sqlite-storage.js';
 export type { StorageFactories, StorageSettings, StorageWiring } from './storage.js';
 export type { InventoryStore } from './store/inventory-store.js';
 export {
+  type FigureColumns,
+  figuresFromDb,
+  type SummaryColumns,
+  summaryFromDb,
+} from './store/performance-columns.js';
+export {
   type InventoryEvent,
   type InventoryLoopOptions,
   type InventoryProgress,

@@ -6,6 +6,7 @@ import type {
   PerformanceFigures,
 } from '@tapline/inventory';
 import type { Selectable } from 'kysely';
+import { figuresFromDb } from './performance-columns.js';
 import type { PerformanceDatabase } from './performance-schema.js';
 
 type Db = PerformanceDatabase;
@@ -25,20 +26,6 @@ export const FIGURE_COLUMNS = [
 /** Figures in FIGURE_COLUMNS order, for positional statements. */
 export function figureValues(r: PerformanceFigures): unknown[] {
   return [r.invocations, r.errors, r.timeouts, r.coldStarts, r.p50Ms, r.p95Ms, r.p99Ms, r.sketch];
-}
-
-function figuresFromDb(row: Omit<FiguresRow, 'collection_id'>): PerformanceFigures {
-  return {
-    invocations: row.invocations,
-    errors: row.errors,
-    timeouts: row.timeouts,
-    coldStarts: row.cold_starts,
-    p50Ms: row.p50_ms,
-    p95Ms: row.p95_ms,
-    p99Ms: row.p99_ms,
-    // better-sqlite3 hands back a Buffer: a Uint8Array view of the same bytes.
-    sketch: new Uint8Array(row.sketch.buffer, row.sketch.byteOffset, row.sketch.byteLength),
-  };
 }
 
 export function endpointPerformanceFromDb(

@@ -1,16 +1,8 @@
 import type { FunctionCalls, SampleRow } from '@tapline/inventory';
+import type { FigureColumns } from '@tapline/server';
 
 /** Columns shared by the performance tables; the sketch is the DDSketch's protobuf bytes. */
-export interface FigureColumns {
-  invocations: number;
-  errors: number;
-  timeouts: number;
-  cold_starts: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  sketch: Uint8Array;
-}
+export type { FigureColumns };
 
 /**
  * The inventory tables as Kysely sees them (migration 0002). Times are epoch seconds; `bigint` columns

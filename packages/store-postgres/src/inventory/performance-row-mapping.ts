@@ -3,26 +3,12 @@ import type {
   EndpointFunctionsRow,
   EndpointPerformanceRow,
   HourlyPerformanceRow,
-  PerformanceFigures,
 } from '@tapline/inventory';
+import { figuresFromDb } from '@tapline/server';
 import type { Selectable } from 'kysely';
-import type { FigureColumns, InventoryTables } from './inventory-schema.js';
+import type { InventoryTables } from './inventory-schema.js';
 
 type T = InventoryTables;
-
-function figuresFromDb(row: FigureColumns): PerformanceFigures {
-  return {
-    invocations: row.invocations,
-    errors: row.errors,
-    timeouts: row.timeouts,
-    coldStarts: row.cold_starts,
-    p50Ms: row.p50_ms,
-    p95Ms: row.p95_ms,
-    p99Ms: row.p99_ms,
-    // pg hands back a Buffer: a Uint8Array view of the same bytes, as the SQLite store gives.
-    sketch: new Uint8Array(row.sketch.buffer, row.sketch.byteOffset, row.sketch.byteLength),
-  };
-}
 
 export function endpointPerformanceFromDb(
   row: Selectable<T['tapline_endpoint_performance']>,

@@ -1,5 +1,10 @@
 import type { PerformanceSummary } from '@tapline/inventory';
-import type { EndpointDetail, EndpointFilter } from '@tapline/server';
+import {
+  type EndpointDetail,
+  type EndpointFilter,
+  type SummaryColumns,
+  summaryFromDb,
+} from '@tapline/server';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { InventoryTables } from './inventory-schema.js';
 
@@ -9,29 +14,6 @@ type SortKey = NonNullable<EndpointFilter['sort']>;
 
 /** The summary columns (no sketch) of a performance table, under the alias `p`. */
 const SUMMARY = sql.raw('p.invocations, p.errors, p.timeouts, p.cold_starts, p.p50_ms, p.p95_ms, p.p99_ms');
-
-interface SummaryColumns {
-  invocations: number | null;
-  errors: number | null;
-  timeouts: number | null;
-  cold_starts: number | null;
-  p50_ms: number | null;
-  p95_ms: number | null;
-  p99_ms: number | null;
-}
-
-export function summaryFromDb(row: SummaryColumns): PerformanceSummary | null {
-  if (row.invocations === null) return null;
-  return {
-    invocations: row.invocations,
-    errors: row.errors ?? 0,
-    timeouts: row.timeouts ?? 0,
-    coldStarts: row.cold_starts ?? 0,
-    p50Ms: row.p50_ms ?? 0,
-    p95Ms: row.p95_ms ?? 0,
-    p99Ms: row.p99_ms ?? 0,
-  };
-}
 
 const SORT_EXPRESSIONS: Record<Exclude<SortKey, 'path' | 'calls'>, string> = {
   invocations: 'p.invocations',
