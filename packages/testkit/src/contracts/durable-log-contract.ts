@@ -1,8 +1,8 @@
 import type { TrafficRecord } from '@tapline/contracts';
 import type { LoggedRecord } from '@tapline/inventory';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { trafficRecord } from '../traffic-records.js';
-import type { FreshStorage, StorageUnderTest } from './storage-under-test.js';
+import { type FreshStorage, freshStorageForEachTest } from './storage-under-test.js';
 
 /**
  * What every traffic log offers, whether it keeps one order (SQLite) or one order per partition
@@ -33,23 +33,10 @@ const pathsOf = (rows: readonly { record: TrafficRecord }[]) => rows.map((r) => 
 /** The part of the traffic-log contract every implementation keeps; run it with a factory for fresh, empty logs. */
 export function durableLogContract(name: string, fresh: FreshStorage<DurableLog>): void {
   describe(`traffic log contract (durable, ordered per partition): ${name}`, () => {
-    const opened: { storage: StorageUnderTest<DurableLog>; logs: DurableLog[] }[] = [];
-    afterEach(async () => {
-      for (const { storage, logs } of opened.splice(0)) {
-        for (const log of logs) await log.close().catch(() => {});
-        await storage.destroy();
-      }
-    });
+    const begin = freshStorageForEachTest(fresh);
     const start = async () => {
-      const storage = await fresh();
-      const entry = { storage, logs: [] as DurableLog[] };
-      opened.push(entry);
-      const open = async () => {
-        const log = await storage.open();
-        entry.logs.push(log);
-        return log;
-      };
-      return { open, log: await open() };
+      const { open, first } = await begin();
+      return { open, log: first };
     };
 
     it('gives each record an increasing seq and reads each partition back in append order', async () => {

@@ -8,11 +8,11 @@ import {
   PERFORMANCE_OPEN_HOURS,
 } from '@tapline/inventory';
 import type { InventoryStore } from '@tapline/server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InMemoryInventoryRows } from '../in-memory-inventory-rows.js';
 import { trafficRecord } from '../traffic-records.js';
 import { canonicalRows } from './canonical-rows.js';
-import type { FreshStorage, StorageUnderTest } from './storage-under-test.js';
+import { type FreshStorage, freshStorageForEachTest } from './storage-under-test.js';
 
 const HOSTS = ['a.contract.test', 'b.contract.test'];
 
@@ -46,23 +46,10 @@ export function contractTraffic(n: number, from = 0): { seq: number; record: Tra
 /** What every InventoryStore implementation must do; run it with a factory for fresh, empty stores. */
 export function inventoryStoreContract(name: string, fresh: FreshStorage<InventoryStore>): void {
   describe(`InventoryStore contract: ${name}`, () => {
-    const opened: { storage: StorageUnderTest<InventoryStore>; stores: InventoryStore[] }[] = [];
-    afterEach(async () => {
-      for (const { storage, stores } of opened.splice(0)) {
-        for (const store of stores) await store.close().catch(() => {});
-        await storage.destroy();
-      }
-    });
+    const begin = freshStorageForEachTest(fresh);
     const start = async () => {
-      const storage = await fresh();
-      const entry = { storage, stores: [] as InventoryStore[] };
-      opened.push(entry);
-      const open = async () => {
-        const store = await storage.open();
-        entry.stores.push(store);
-        return store;
-      };
-      return { open, store: await open() };
+      const { open, first } = await begin();
+      return { open, store: first };
     };
 
     it('starts empty', async () => {

@@ -1,8 +1,8 @@
 import type { TrafficLog } from '@tapline/server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { trafficRecord } from '../traffic-records.js';
 import { type DurableLog, durableLogContract } from './durable-log-contract.js';
-import type { FreshStorage, StorageUnderTest } from './storage-under-test.js';
+import { type FreshStorage, freshStorageForEachTest } from './storage-under-test.js';
 
 /** A single-ordered `TrafficLog` as a `DurableLog` of one partition. */
 function asDurableLog(log: TrafficLog): DurableLog {
@@ -30,23 +30,10 @@ export function trafficLogContract(name: string, fresh: FreshStorage<TrafficLog>
     return { open: async () => asDurableLog(await storage.open()), destroy: () => storage.destroy() };
   });
   describe(`TrafficLog contract (single-ordered log): ${name}`, () => {
-    const opened: { storage: StorageUnderTest<TrafficLog>; logs: TrafficLog[] }[] = [];
-    afterEach(async () => {
-      for (const { storage, logs } of opened.splice(0)) {
-        for (const log of logs) await log.close().catch(() => {});
-        await storage.destroy();
-      }
-    });
+    const begin = freshStorageForEachTest(fresh);
     const start = async () => {
-      const storage = await fresh();
-      const entry = { storage, logs: [] as TrafficLog[] };
-      opened.push(entry);
-      const open = async () => {
-        const log = await storage.open();
-        entry.logs.push(log);
-        return log;
-      };
-      return { open, log: await open() };
+      const { open, first } = await begin();
+      return { open, log: first };
     };
     const records = (n: number, from = 0) =>
       Array.from({ length: n }, (_, i) => trafficRecord({ path: `/items/${from + i}` }));
