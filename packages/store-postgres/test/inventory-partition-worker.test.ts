@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { InventoryEngine } from '@tapline/inventory';
 import { NatsTrafficLog, parseNatsLogSettings, type StreamRecord } from '@tapline/log-nats';
 import {
@@ -11,6 +8,7 @@ import {
 import { canonicalRows, contractTraffic } from '@tapline/testkit/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './helpers/test-database.js';
+import { deleteStream, uniqueStreamName } from './helpers/test-stream.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -23,12 +21,8 @@ describe('InventoryPartitionWorker', () => {
   }, async () => {
     const database = await createTestDatabase();
     cleanups.push(() => database.drop());
-    const stream = `TAPLINE_TEST_${randomBytes(6).toString('hex')}`;
-    cleanups.push(async () => {
-      const nc = await connect({ servers: '127.0.0.1:4222' });
-      await (await jetstreamManager(nc)).streams.delete(stream).catch(() => false);
-      await nc.close();
-    });
+    const stream = uniqueStreamName();
+    cleanups.push(() => deleteStream(stream));
     const settings = parseNatsLogSettings(
       { source: 'TAPLINE_LOG_URL', value: 'nats://127.0.0.1:4222' },
       { TAPLINE_NATS_STREAM: stream, TAPLINE_PARTITIONS: '4' },

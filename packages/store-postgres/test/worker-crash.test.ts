@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import type { TrafficRecord } from '@tapline/contracts';
 import { NatsTrafficLog, parseNatsLogSettings } from '@tapline/log-nats';
 import { connectPostgres, migrateToLatest } from '@tapline/store-postgres';
 import { trafficRecord } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './helpers/test-database.js';
+import { deleteStream, uniqueStreamName } from './helpers/test-stream.js';
 import { COUNTS_DDL, type CountsDatabase } from './support/count-records.js';
 import { spawnWorker, type WorkerProcess } from './support/spawn-worker.js';
 
@@ -32,12 +30,8 @@ describe('crash safety across JetStream and PostgreSQL', () => {
   }, async () => {
     const database = await createTestDatabase();
     cleanups.push(() => database.drop());
-    const stream = `TAPLINE_TEST_${randomBytes(6).toString('hex')}`;
-    cleanups.push(async () => {
-      const nc = await connect({ servers: '127.0.0.1:4222' });
-      await (await jetstreamManager(nc)).streams.delete(stream).catch(() => false);
-      await nc.close();
-    });
+    const stream = uniqueStreamName();
+    cleanups.push(() => deleteStream(stream));
     const env = {
       TAPLINE_LOG_URL: 'nats://127.0.0.1:4222',
       TAPLINE_STORE_URL: database.url,

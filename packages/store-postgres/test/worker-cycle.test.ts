@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import type { TrafficRecord } from '@tapline/contracts';
 import type { LoggedRecord } from '@tapline/inventory';
 import { NatsTrafficLog, type PartitionReader, parseNatsLogSettings } from '@tapline/log-nats';
@@ -15,6 +12,7 @@ import {
 import { trafficRecord } from '@tapline/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './helpers/test-database.js';
+import { deleteStream, uniqueStreamName } from './helpers/test-stream.js';
 import { applyCounts, COUNTS_DDL, type CountsDatabase } from './support/count-records.js';
 
 /** JetStream log → partition worker → PostgreSQL, against both real services. */
@@ -27,16 +25,14 @@ const closers: (() => Promise<unknown>)[] = [];
 
 beforeEach(async () => {
   database = await createTestDatabase();
-  stream = `TAPLINE_TEST_${randomBytes(6).toString('hex')}`;
+  stream = uniqueStreamName();
   const c = await pgConnect();
   await migrateToLatest(c.pool);
   await COUNTS_DDL.execute(c.db);
 });
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close().catch(() => {});
-  const nc = await connect({ servers: '127.0.0.1:4222' });
-  await (await jetstreamManager(nc)).streams.delete(stream).catch(() => false);
-  await nc.close();
+  await deleteStream(stream);
   await database.drop();
 });
 
