@@ -1,4 +1,5 @@
 import type { TrafficRecord } from '@tapline/contracts';
+import { isSecretName } from './classify-value.js';
 import { hasRouteParameters } from './declared-route.js';
 import { sortAuthTypes } from './detect-auth.js';
 import type {
@@ -28,6 +29,11 @@ export interface ParamState {
 
 export function maskFlagOf(row: ParameterRow, secretName: boolean): boolean {
   return secretName || row.sensitive.length > 0 || row.types.includes('JWT');
+}
+
+/** Cookie values and secret-named parameters are secrets whatever their value. */
+export function secretFor(where: ParameterIn, name: string): boolean {
+  return where === 'cookie' || isSecretName(name);
 }
 
 export type ParamBuckets = Record<ParameterIn, Map<string, ParamState>>;

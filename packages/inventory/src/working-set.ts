@@ -3,7 +3,7 @@
  * the estimates it budgets with. They are deliberately rough (measured heap per kind of row, rounded up):
  * the budget bounds memory by construction, the estimate only decides when to evict.
  */
-import type { PendingSample } from './endpoint-state.js';
+import type { EndpointState, PendingSample } from './endpoint-state.js';
 import type { SampleRow } from './inventory-types.js';
 
 /** A collection's own state: its row, maps and caches. */
@@ -29,6 +29,13 @@ export function sampleBytes(sample: SampleRow | PendingSample): number {
   return (
     SAMPLE_BASE_BYTES + sample.request.path.length + sample.request.body.length + sample.response.body.length
   );
+}
+
+/** One endpoint with everything under it: its parameters and samples. */
+export function endpointBytes(ep: EndpointState): number {
+  let bytes = ENDPOINT_BYTES + ep.paramCount * PARAMETER_BYTES;
+  for (const s of ep.samples) bytes += sampleBytes(s);
+  return bytes;
 }
 
 function textLength(value: unknown): number {
