@@ -89,7 +89,8 @@ export class CollectionRouter {
   /** The record's collection if it is in memory, creating nothing (for records the filter kept out). */
   existingCollection(r: TrafficRecord): CollectionState | undefined {
     const host = headerValue(r.requestHeaders, 'host');
-    const c = host === undefined ? undefined : this.byHost.get(host);
+    // Keyed as `collectionFor` caches it: with the stage, so a stage's record never finds the bare host's.
+    const c = host === undefined ? undefined : this.byHost.get(hostCacheKey(host, r));
     if (c !== undefined) return c;
     try {
       return this.resident.collections.get(collectionKeyOf(r).key);

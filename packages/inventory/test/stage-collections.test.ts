@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collectionKeyOf } from '../src/collection-key.js';
-import { collectionIdOf, InventoryEngine } from '../src/index.js';
+import { collectionIdOf, endpointIdOf, InventoryEngine } from '../src/index.js';
 import { applyRecords, logged, record } from './helpers/records.js';
 
 const API_HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
@@ -69,5 +69,30 @@ describe('API Gateway stages as collections', () => {
       { requestHeaders: {}, urlHost: 'b.example.com' },
     ]);
     expect(changes.collections.map((c) => c.name).sort()).toEqual(['a.example.com', 'b.example.com']);
+  });
+});
+
+describe('a record the status filter keeps out', () => {
+  it("counts its performance on its stage's endpoint, not on the stageless host's one", () => {
+    const perf = { durationMs: 12, coldStart: false, outcome: 'function_error' as const };
+    const { changes } = applyRecords([
+      // The host's own collection (no stage) is cached first, with the same path.
+      { requestHeaders: { host: API_HOST }, path: '/users/1' },
+      { requestHeaders: { host: API_HOST }, path: '/users/2', apiStage: 'prod', apiId: 'abc123' },
+      {
+        requestHeaders: { host: API_HOST },
+        path: '/users/3',
+        apiStage: 'prod',
+        apiId: 'abc123',
+        statusCode: 502,
+        performance: perf,
+      },
+    ]);
+    const invocations = (collection: string) =>
+      changes.performance.endpoints.find(
+        (p) => p.endpointId === endpointIdOf(collectionIdOf(collection), 'GET', '/users/INTEGER'),
+      )?.invocations;
+    expect(invocations(`${API_HOST}#prod`)).toBe(1);
+    expect(invocations(API_HOST)).toBeUndefined();
   });
 });
