@@ -1,7 +1,8 @@
 /**
  * Where the engine thread's time goes at scale: the scale bench's traffic, appended to a SQLite
  * traffic log first (not timed), then the inventory loop as `tapline serve` runs it (default sizes and
- * working set) inline, with each stage timed: read, load, apply, takeChanges, commit.
+ * working set) inline, with each stage timed: read, load, apply, takeChanges, commit (wall and CPU time;
+ * on a shared machine compare the CPU seconds).
  *
  *   TSX_TSCONFIG_PATH=packages/server/tsx-sources.tsconfig.json npx tsx bench/inventory-scale/profile.ts
  *
@@ -41,17 +42,26 @@ for (const { body } of postBodies(shape)) {
 const store = await sqliteStorage.factories.inventoryStore(settings);
 
 const ms = { read: 0, load: 0, apply: 0, takeChanges: 0, commit: 0 };
+/** CPU time per stage (µs): steadier than wall time on a shared machine (everything here runs on this thread). */
+const cpu = { read: 0, load: 0, apply: 0, takeChanges: 0, commit: 0 };
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 const counts = { reads: 0, loads: 0, collectionsLoaded: 0, commits: 0, rowsCommitted: 0 };
 const timed = <A extends unknown[], R>(part: keyof typeof ms, run: (...args: A) => R) =>
   function (this: unknown, ...args: A): R {
     const t = performance.now();
+    const c = cpuNow();
     const out = run.apply(this, args);
     if (out instanceof Promise) {
       return out.finally(() => {
         ms[part] += performance.now() - t;
+        cpu[part] += cpuNow() - c;
       }) as R;
     }
     ms[part] += performance.now() - t;
+    cpu[part] += cpuNow() - c;
     return out;
   };
 const timedLog = {
@@ -110,7 +120,7 @@ await runInventoryLoop({
   },
 });
 const seconds = (performance.now() - started) / 1000;
-const cpu = process.cpuUsage(cpuStart);
+const used = process.cpuUsage(cpuStart);
 const endpoints = await store.endpointCount();
 await store.close();
 await log.close();
@@ -120,9 +130,11 @@ else console.log(`data dir kept: ${dataDir}`);
 const total = Object.values(ms).reduce((a, b) => a + b, 0);
 console.log(
   `${shape.records} records, ${endpoints} endpoints in ${shape.collections} collections: ${(shape.records / seconds).toFixed(0)} records/s ` +
-    `(${seconds.toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s), inventory.db ${dbMb.toFixed(0)} MB`,
+    `(${seconds.toFixed(1)} s, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s), inventory.db ${dbMb.toFixed(0)} MB`,
 );
 for (const [part, value] of Object.entries(ms)) {
-  console.log(`  ${part.padEnd(12)} ${(value / 1000).toFixed(2)} s  ${((100 * value) / total).toFixed(0)} %`);
+  console.log(
+    `  ${part.padEnd(12)} ${(value / 1000).toFixed(2)} s  ${((100 * value) / total).toFixed(0)} %  CPU ${(cpu[part as keyof typeof cpu] / 1e6).toFixed(2)} s`,
+  );
 }
 console.log(`  ${JSON.stringify(counts)}`);
