@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ParameterIn, ParameterLocation } from './inventory-types.js';
 
-/** Deterministic short id: a replay derives the same ids. */
+/**
+ * Deterministic short id: a replay derives the same ids. One-shot `hash` (same digest as
+ * `createHash`, a third of its cost): a new endpoint hashes an id for each of its parameters.
+ */
 export function hashId(text: string, length = 16): string {
-  return createHash('sha1').update(text).digest('hex').slice(0, length);
+  return hash('sha1', text, 'hex').slice(0, length);
 }
 
 export function collectionIdOf(key: string): string {
