@@ -1,9 +1,9 @@
 import type { TrafficRecord } from '@tapline/contracts';
 import { ChangeSet, materialiseSamples } from './change-set.js';
 import { CollectionRouter } from './collection-routing.js';
-import { declaredRouteOf } from './declared-route.js';
 import { EndpointCalls } from './endpoint-calls.js';
 import { hasPerformance, PerformanceBook } from './endpoint-performance.js';
+import { existingRestEndpoint, graphqlRequestOf, methodOf, restRouteOf } from './endpoint-placement.js';
 import {
   allParams,
   copyCollectionRow,
@@ -13,9 +13,7 @@ import {
 } from './endpoint-state.js';
 import { type ResolvedOptions, resolveOptions } from './engine-options.js';
 import { existingEndpoints } from './existing-endpoints.js';
-import { parseJsonBody } from './flatten.js';
 import { GraphqlApply } from './graphql-apply.js';
-import { parseGraphqlOperations } from './graphql-operations.js';
 import { headerValue } from './header-value.js';
 import type {
   InventoryChanges,
@@ -29,8 +27,7 @@ import { RecordContext } from './record-context.js';
 import { isInventoried, RecordFilter } from './record-filter.js';
 import { ResidentInventory } from './resident-inventory.js';
 import { foldEndpoint, siblingCandidates } from './sibling-merge.js';
-import { matchStringTemplate } from './string-template-match.js';
-import { pathWithoutQuery, templatePath } from './template-path.js';
+import { pathWithoutQuery } from './template-path.js';
 import { endpointBytes } from './working-set.js';
 
 export {
@@ -39,8 +36,6 @@ export {
   DEFAULT_MAX_PARAMETERS_PER_ENDPOINT,
   defaultAcceptStatus,
 } from './engine-options.js';
-
-const GRAPHQL_PATH_RE = /graphql/i;
 
 /**
  * The inventory engine: traffic in, collections/endpoints/parameters out. No I/O. Feed it the log in
@@ -189,39 +184,29 @@ export class InventoryEngine {
     this.changes.processed++;
     const time = Number.isFinite(r.time) ? Math.floor(r.time) : 0;
     const collection = this.router.collectionFor(r, time);
-    const method = typeof r.method === 'string' && r.method.length > 0 ? r.method.toUpperCase() : 'GET';
+    const method = methodOf(r);
     const pathOnly = pathWithoutQuery(r.path);
     const requestBody = typeof r.requestPayload === 'string' ? r.requestPayload : '';
-    let parsedRequest: unknown;
-    if (GRAPHQL_PATH_RE.test(pathOnly) || r.tag?.source === 'AppSync') {
-      parsedRequest = parseJsonBody(requestBody);
-      const items = parsedRequest === undefined ? null : parseGraphqlOperations(parsedRequest);
-      if (items !== null) {
-        this.graphql.apply(seq, r, time, collection, pathOnly, items);
-        return;
-      }
+    const graphql = graphqlRequestOf(r, pathOnly, requestBody);
+    if (graphql?.items) {
+      this.graphql.apply(seq, r, time, collection, pathOnly, graphql.items);
+      return;
     }
-    const templated = templatePath(pathOnly);
-    const declared = declaredRouteOf(r.declaredRoute, templated.rawSegments);
-    const key = `${method} ${declared === null ? templated.path : declared.path}`;
-    let ep = collection.endpoints.get(key) ?? collection.routeCache.get(key);
+    const route = restRouteOf(r, method, pathOnly);
+    let ep = existingRestEndpoint(collection, method, route);
     let created = false;
-    if (ep === undefined && declared !== null) {
-      // The trigger declared the route: no templating, no STRING match, never merged (segments null).
+    if (ep === undefined) {
       if (this.calls.atEndpointCap(collection)) return;
-      ep = this.calls.createEndpoint(collection, method, declared.path, undefined, time, true);
+      // A declared route is never templated further nor merged (its segments are null).
+      ep = this.calls.createEndpoint(
+        collection,
+        method,
+        route.path,
+        undefined,
+        time,
+        route.declared !== null,
+      );
       created = true;
-    } else if (ep === undefined) {
-      ep = matchStringTemplate(collection, method, templated.segments);
-      if (ep !== undefined) {
-        if (collection.routeCache.size > 10_000) collection.routeCache.clear();
-        collection.routeCache.set(key, ep);
-      } else if (this.calls.atEndpointCap(collection)) {
-        return;
-      } else {
-        ep = this.calls.createEndpoint(collection, method, templated.path, undefined, time);
-        created = true;
-      }
     }
     const sample = this.calls.countCall(ep, seq, r, time);
     if (hasPerformance(r)) this.calls.countPerformance(collection, [ep], r, time);
@@ -229,13 +214,13 @@ export class InventoryEngine {
     const context = new RecordContext(ep, time, observer.touchParameter);
     sample.requestHeaderMask = observer.headers(context, 'request', null, r.requestHeaders);
     sample.queryMask = observer.query(context, r.path);
-    sample.pathMask = observer.pathParams(context, templated, declared);
+    sample.pathMask = observer.pathParams(context, route.templated, route.declared);
     const requestType = headerValue(r.requestHeaders, 'content-type');
     sample.requestBody = observer.body(
       context.at('request', null, 'body', false),
       requestBody,
       requestType,
-      parsedRequest,
+      graphql?.parsed,
     );
     sample.responseHeaderMask = observer.headers(context, 'response', r.statusCode, r.responseHeaders);
     const responseBody = typeof r.responsePayload === 'string' ? r.responsePayload : '';
