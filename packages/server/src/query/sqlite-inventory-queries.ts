@@ -47,34 +47,26 @@ export class SqliteInventoryQueries implements InventoryQueries {
       );
     }
     const collections = await selected.orderBy('name').execute();
-    const endpointCounts = await this.db
-      .selectFrom('endpoints')
-      .select(['collection_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('collection_id')
+    // Kept per collection by triggers (collection-counts.ts): no scan of the endpoints or parameters.
+    const counts = await this.db.selectFrom('collection_counts').selectAll().execute();
+    const authRows = await this.db
+      .selectFrom('collection_auth_types')
+      .select(['collection_id', 'auth'])
+      .orderBy('collection_id')
+      .orderBy('auth')
       .execute();
-    const sensitiveCounts = await this.db
-      .selectFrom('endpoint_parameters')
-      .innerJoin('endpoints', 'endpoints.id', 'endpoint_parameters.endpoint_id')
-      .select(['endpoints.collection_id', (eb) => eb.fn.sum<number>('sensitive_count').as('n')])
-      .where('endpoint_parameters.sensitive_count', '>', 0)
-      .groupBy('endpoints.collection_id')
-      .execute();
-    const authRows = await sql<{ collection_id: string; auth: AuthType }>`
-      SELECT DISTINCT e.collection_id AS collection_id, j.value AS auth
-      FROM endpoints e, json_each(e.auth_types) j ORDER BY j.value`.execute(this.db);
     const performanceBy = await collectionPerformance(this.db);
-    const endpointsBy = new Map(endpointCounts.map((row) => [row.collection_id, Number(row.n)]));
-    const sensitiveBy = new Map(sensitiveCounts.map((row) => [row.collection_id, Number(row.n)]));
+    const countsBy = new Map(counts.map((row) => [row.collection_id, row]));
     const authBy = new Map<string, AuthType[]>();
-    for (const row of authRows.rows) {
+    for (const row of authRows) {
       const list = authBy.get(row.collection_id) ?? [];
-      list.push(row.auth);
+      list.push(row.auth as AuthType);
       authBy.set(row.collection_id, list);
     }
     return collections.map((row) => ({
       ...collectionFromDb(row),
-      endpoints: endpointsBy.get(row.id) ?? 0,
-      sensitiveParams: sensitiveBy.get(row.id) ?? 0,
+      endpoints: Number(countsBy.get(row.id)?.endpoints ?? 0),
+      sensitiveParams: Number(countsBy.get(row.id)?.sensitive_params ?? 0),
       authTypes: authBy.get(row.id) ?? [],
       performance: performanceBy.get(row.id) ?? null,
     }));

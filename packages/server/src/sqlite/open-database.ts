@@ -35,6 +35,10 @@ export function openDatabase<Schema>(
     // The other connection may hold the single write lock for a moment (a commit or a prune chunk).
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = OFF');
+    // An INSERT OR REPLACE then fires the delete triggers of the row it replaces, so the counts those
+    // triggers keep (store/inventory-counters.ts, collection-counts.ts) stay exact whichever conflict
+    // clause a write uses.
+    sqlite.pragma('recursive_triggers = ON');
     sqlite.pragma('cache_size = -32000');
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
     const close = async () => {

@@ -1,8 +1,11 @@
 import { type Kysely, sql } from 'kysely';
+import { type CollectionCountsDatabase, migrateCollectionCounts } from './collection-counts.js';
+import { migrateCounters } from './inventory-counters.js';
 import { migratePerformance, type PerformanceDatabase } from './performance-schema.js';
 
 /** JSON columns hold arrays/objects serialised with JSON.stringify. Times are epoch seconds. */
-export interface InventoryDatabase extends PerformanceDatabase {
+export interface InventoryDatabase extends PerformanceDatabase, CollectionCountsDatabase {
+  /** The checkpoint and the totals of inventory-counters.ts. */
   meta: { key: string; value: number };
   collections: {
     id: string;
@@ -101,6 +104,8 @@ export async function migrateInventory(db: Kysely<InventoryDatabase>): Promise<v
       await FOLD_PARAMETER_ROWS.execute(db);
       await sql`DROP TABLE parameters`.execute(db);
     }
+    await migrateCounters(db);
+    await migrateCollectionCounts(db);
     await sql`COMMIT`.execute(db);
   } catch (error) {
     await sql`ROLLBACK`.execute(db);

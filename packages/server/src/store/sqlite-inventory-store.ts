@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { SyncLevel } from '../config.js';
 import { INVENTORY_DB_FILE, openDatabase } from '../sqlite/open-database.js';
+import { COUNTER_KEYS } from './inventory-counters.js';
 import { type InventoryDatabase, migrateInventory } from './inventory-schema.js';
 import type { InventoryStore } from './inventory-store.js';
 import {
@@ -268,14 +269,12 @@ export class SqliteInventoryStore implements InventoryStore {
     return row?.value ?? 0;
   }
 
+  /** Kept in `meta` by triggers (inventory-counters.ts): no scan of a million rows at start-up. */
   async endpointCount(): Promise<number> {
-    const row = await this.db
-      .selectFrom('endpoints')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return this.counter(COUNTER_KEYS.endpoints);
   }
 
+  /** A scan, but of a table that holds only the rare records set aside. */
   async isolatedCount(): Promise<number> {
     const row = await this.db
       .selectFrom('isolated_records')
@@ -285,14 +284,15 @@ export class SqliteInventoryStore implements InventoryStore {
   }
 
   async overCapTotals(): Promise<{ calls: number; values: number }> {
-    const row = await this.db
-      .selectFrom('collections')
-      .select((eb) => [
-        eb.fn.coalesce(eb.fn.sum<number>('calls_over_endpoint_cap'), eb.lit(0)).as('calls'),
-        eb.fn.coalesce(eb.fn.sum<number>('values_over_parameter_cap'), eb.lit(0)).as('values'),
-      ])
-      .executeTakeFirstOrThrow();
-    return { calls: Number(row.calls), values: Number(row.values) };
+    return {
+      calls: await this.counter(COUNTER_KEYS.callsOverEndpointCap),
+      values: await this.counter(COUNTER_KEYS.valuesOverParameterCap),
+    };
+  }
+
+  private async counter(key: string): Promise<number> {
+    const row = await this.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+    return Number(row?.value ?? 0);
   }
 
   async close(): Promise<void> {
