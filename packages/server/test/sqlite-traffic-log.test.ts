@@ -54,6 +54,20 @@ describe('SqliteTrafficLog', () => {
     expect(await reopened.append([makeRecord()])).toEqual({ firstSeq: 6, lastSeq: 6 });
   });
 
+  it('prunes in chunks of at most `limit` segments, oldest first', async () => {
+    const { log } = await openLog();
+    for (let i = 0; i < 5; i++) await log.append([makeRecord(), makeRecord()]); // seqs 1-10
+    const cutoff = Date.now() + 1000;
+    expect(await log.pruneProcessed({ processedUpTo: 10, receivedBefore: cutoff, limit: 2 })).toBe(2);
+    expect((await log.readAfter(0, 1))[0]?.seq).toBe(5);
+    expect(await log.pruneProcessed({ processedUpTo: 10, receivedBefore: cutoff, limit: 2 })).toBe(2);
+    // The oldest left (seqs 9-10) is not processed: nothing goes, and nothing after it.
+    expect(await log.pruneProcessed({ processedUpTo: 8, receivedBefore: cutoff, limit: 2 })).toBe(0);
+    expect(await log.count()).toBe(2);
+    expect(await log.pruneProcessed({ processedUpTo: 10, receivedBefore: cutoff, limit: 2 })).toBe(1);
+    expect(await log.count()).toBe(0);
+  });
+
   it('reads across and inside segments without exceeding the limit', async () => {
     const { log } = await openLog();
     for (let i = 0; i < 30; i++) {
