@@ -16,12 +16,12 @@
  * start, drop the data dir's files from the page cache, as after a reboot or when other files pushed
  * them out: `dd iflag=nocache count=0`, GNU coreutils, this dir's files only).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { getJson, percentile, startServe, timed } from './serve-process.js';
 
 const DATA_DIR = process.env.BENCH_DATA_DIR;
 if (DATA_DIR === undefined || !existsSync(join(DATA_DIR, 'inventory.db'))) {
@@ -42,45 +42,6 @@ function dropFromCache(): void {
     });
   }
 }
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-async function startServe(bin: string): Promise<Server> {
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', DATA_DIR as string], {
-    env: { ...process.env, TAPLINE_LOG_LEVEL: process.env.TAPLINE_LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
-    void exited.then(() => reject(new Error('tapline serve exited before printing its URL')));
-  });
-  const url = /(http:\/\/\S+)/.exec(line)?.[1];
-  if (url === undefined) throw new Error(`unexpected first line: ${line}`);
-  return { child, url, exited };
-}
-
-async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  await run();
-  return performance.now() - t;
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 
 /** Random collections, and one random endpoint of each, read straight from the file (read-only). */
 function sample(): { collectionId: string; endpointId: string }[] {
@@ -114,7 +75,7 @@ for (let round = 0; round <= ROUNDS; round++) {
     const sampled = sample();
     if (COLD) dropFromCache();
     const started = performance.now();
-    const server = await startServe(bin);
+    const server = await startServe(bin, DATA_DIR as string);
     let collections = 0;
     try {
       const health = (await getJson(`${server.url}/healthz`)) as { checkpoint?: number };

@@ -10,13 +10,12 @@
  * restart-to-healthy time on the full data dir, and whether the counts are exact.
  * Env: BENCH_RECORDS, BENCH_COLLECTIONS, BENCH_ENDPOINTS (per collection), BENCH_CLIENTS, BENCH_KEEP_DIR.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { collectionIdOf, endpointIdOf } from '@tapline/inventory';
+import { getJson, percentile, startServe, timed } from './serve-process.js';
 import { endpointOf, hostOf, postBodies, type TrafficShape } from './traffic.js';
 
 const MODE = process.env.BENCH_MODE === 'hosts' ? 'hosts' : 'scale';
@@ -36,38 +35,10 @@ const SAMPLED_COLLECTIONS = 100;
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO, 'packages/cli/dist/bin.js');
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-async function startServe(dataDir: string): Promise<Server> {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, TAPLINE_LOG_LEVEL: process.env.TAPLINE_LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    void exited.then(() => reject(new Error('tapline serve exited before printing its URL')));
-  });
-  const url = /(http:\/\/\S+)/.exec(line)?.[1];
-  if (url === undefined) throw new Error(`unexpected first line: ${line}`);
-  return { child, url, exited };
-}
-
 /** Peak resident set of the process and all its threads so far (kB → MB). */
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return response.json();
 }
 
 async function metrics(url: string): Promise<Record<string, number>> {
@@ -79,11 +50,6 @@ async function metrics(url: string): Promise<Record<string, number>> {
   }
   return out;
 }
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 
 async function ingestAll(url: string): Promise<{ posted: number; throttled: number }> {
   const bodies = postBodies(shape);
@@ -119,12 +85,6 @@ async function caughtUp(url: string, head: number): Promise<void> {
   }
 }
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  await run();
-  return performance.now() - t;
-}
-
 const dataDir = mkdtempSync(join(tmpdir(), 'tapline-bench-scale-'));
 const expectedEndpoints = shape.collections * shape.endpointsPerCollection;
 console.log(
@@ -132,7 +92,7 @@ console.log(
     `${shape.recordsPerPost} records per POST${shape.mixed ? ' (random collections mixed)' : ' (one collection per POST)'}, ` +
     `${CLIENTS} clients, tapline serve with default settings`,
 );
-let server = await startServe(dataDir);
+let server = await startServe(BIN, dataDir);
 try {
   const started = performance.now();
   const rssSamples: number[] = [];
@@ -205,7 +165,7 @@ try {
   server.child.kill('SIGTERM');
   await server.exited;
   const restartStarted = performance.now();
-  server = await startServe(dataDir);
+  server = await startServe(BIN, dataDir);
   await getJson(`${server.url}/healthz`);
   const restartMs = performance.now() - restartStarted;
   console.log(`restart to healthy on the full data dir: ${(restartMs / 1000).toFixed(2)} s`);

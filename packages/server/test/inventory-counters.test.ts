@@ -117,6 +117,15 @@ async function kept(store: InventoryStore) {
   return { endpoints: await store.endpointCount(), calls: totals.calls, values: totals.values };
 }
 
+/** Makes a data directory look as it did before the kept counts: the triggers named like `pattern` gone. */
+function dropTriggers(db: Database.Database, pattern: string): void {
+  const names = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?")
+    .pluck()
+    .all(pattern) as string[];
+  for (const name of names) db.exec(`DROP TRIGGER ${name}`);
+}
+
 describe('inventory counters kept in meta', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
@@ -185,12 +194,7 @@ describe('inventory counters kept in meta', () => {
     await first.close();
     // What a data directory looks like before the counters: no triggers, no counter rows.
     const old = new Database(path.join(temp.dir, INVENTORY_DB_FILE));
-    for (const name of old
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-      .pluck()
-      .all() as string[]) {
-      old.exec(`DROP TRIGGER ${name}`);
-    }
+    dropTriggers(old, '%');
     old.exec("DELETE FROM meta WHERE key != 'checkpoint'");
     old
       .prepare('INSERT INTO endpoints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
@@ -284,12 +288,7 @@ describe('inventory counters kept in meta', () => {
     );
     await first.close();
     const old = new Database(path.join(temp.dir, INVENTORY_DB_FILE));
-    for (const name of old
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'collection_counts_%'")
-      .pluck()
-      .all() as string[]) {
-      old.exec(`DROP TRIGGER ${name}`);
-    }
+    dropTriggers(old, 'collection_counts_%');
     old.exec('DROP TABLE collection_counts; DROP TABLE collection_auth_types');
     old.close();
     const reopened = await openStore(temp.dir);
