@@ -52,6 +52,7 @@ export {
   type SummaryColumns,
   summaryFromDb,
 } from './store/performance-columns.js';
+export { compareParameters } from './store/row-mapping.js';
 export {
   type InventoryEvent,
   type InventoryLoopOptions,

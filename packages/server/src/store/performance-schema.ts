@@ -1,22 +1,11 @@
 import { type QueryExecutorProvider, sql } from 'kysely';
-
-/** Columns shared by the performance tables; the sketch is the DDSketch's protobuf bytes. */
-interface FiguresColumns {
-  invocations: number;
-  errors: number;
-  timeouts: number;
-  cold_starts: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  sketch: Uint8Array;
-}
+import type { FigureColumns } from './performance-columns.js';
 
 /** Tables of "how each endpoint performs" (separate from the inventory's own tables). */
 export interface PerformanceDatabase {
-  endpoint_performance: FiguresColumns & { endpoint_id: string; newest_hour: number };
-  endpoint_performance_hourly: FiguresColumns & { endpoint_id: string; hour: number };
-  collection_performance: FiguresColumns & { collection_id: string };
+  endpoint_performance: FigureColumns & { endpoint_id: string; newest_hour: number };
+  endpoint_performance_hourly: FigureColumns & { endpoint_id: string; hour: number };
+  collection_performance: FigureColumns & { collection_id: string };
   /** The endpoint's functions as one JSON array (bounded): one row write per changed endpoint. */
   endpoint_functions: { endpoint_id: string; functions: string; other_calls: number };
 }

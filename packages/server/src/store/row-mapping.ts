@@ -124,7 +124,10 @@ export const sensitiveCountOf = (tuples: Iterable<ParameterTuple>): number => {
   return n;
 };
 
-/** Detail order: location, status (request parameters first), where, name (as SQL's ORDER BY did). */
+/**
+ * Detail order of an endpoint's parameters, the same in every store: location, status (request parameters
+ * first), where, name, by UTF-16 code units (sorted in code, not by a database's collation).
+ */
 export function compareParameters(a: ParameterRow, b: ParameterRow): number {
   if (a.location !== b.location) return a.location < b.location ? -1 : 1;
   if (a.status !== b.status) {

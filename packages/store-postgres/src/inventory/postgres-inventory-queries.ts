@@ -6,6 +6,7 @@ import type {
   InventoryQueries,
   OpenApiSource,
 } from '@tapline/server';
+import { compareParameters } from '@tapline/server';
 import { type Kysely, sql } from 'kysely';
 import type { PostgresConnection } from '../connection.js';
 import type { InventoryTables } from './inventory-schema.js';
@@ -22,7 +23,6 @@ const NO_EXTRAS = { performance: null, functions: [], otherFunctionCalls: 0 };
 import {
   collectionFromDb,
   compareEndpointParameters,
-  compareParameters,
   endpointFromDb,
   hourlyFromDb,
   parameterFromDb,

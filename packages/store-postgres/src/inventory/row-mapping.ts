@@ -1,4 +1,5 @@
 import type { CollectionRow, EndpointRow, HourlyCountRow, ParameterRow, SampleRow } from '@tapline/inventory';
+import { compareParameters } from '@tapline/server';
 import type { Selectable } from 'kysely';
 import type { InventoryTables } from './inventory-schema.js';
 
@@ -59,23 +60,6 @@ export function samplesFromDb(row: Selectable<T['tapline_samples']>): SampleRow[
 
 export function hourlyFromDb(row: Selectable<T['tapline_hourly']>): HourlyCountRow {
   return { endpointId: row.endpoint_id, hour: row.hour, calls: row.calls };
-}
-
-/**
- * The order of an endpoint's parameters, as the SQLite store gives them (its `compareParameters`):
- * location, status (none first), in, name, by UTF-16 code units. Sorted here, not by PostgreSQL,
- * because code-unit and code-point order differ for characters beyond U+FFFF.
- */
-export function compareParameters(a: ParameterRow, b: ParameterRow): number {
-  if (a.location !== b.location) return a.location < b.location ? -1 : 1;
-  if (a.status !== b.status) {
-    if (a.status === null) return -1;
-    if (b.status === null) return 1;
-    return a.status - b.status;
-  }
-  if (a.in !== b.in) return a.in < b.in ? -1 : 1;
-  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-  return 0;
 }
 
 /** Parameters of many endpoints: by endpoint id, then as `compareParameters`. */
