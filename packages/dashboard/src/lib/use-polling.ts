@@ -5,6 +5,8 @@ export interface Polled<T> {
   error: Error | undefined;
   /** True until the first answer (or error) for the current key. */
   loading: boolean;
+  /** True while `data` is the previous key's (only with `keepData`). */
+  stale?: boolean;
 }
 
 /**
@@ -60,7 +62,8 @@ export function usePolling<T>(
   }, [run, intervalMs]);
 
   if (state.key !== key) {
-    if (keepData && state.data !== undefined) return { data: state.data, error: undefined, loading: false };
+    if (keepData && state.data !== undefined)
+      return { data: state.data, error: undefined, loading: false, stale: true };
     return { data: undefined, error: undefined, loading: true };
   }
   return state;

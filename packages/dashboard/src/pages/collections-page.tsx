@@ -52,7 +52,7 @@ export function CollectionsPage() {
   );
   const key = JSON.stringify([search, tag, apiSort, order, page]);
   // Only the page on screen is polled; the previous answer stays up while a new page or search loads.
-  const { data, error, loading } = usePolling<CollectionPage>(load, key, 3000, { keepData: true });
+  const { data, error, loading, stale } = usePolling<CollectionPage>(load, key, 3000, { keepData: true });
   // Another filter or order starts from the first page.
   const refine = (changes: Record<string, string | null>) => update({ ...changes, page: null });
 
@@ -75,10 +75,13 @@ export function CollectionsPage() {
       <div className="page-head">
         <h1>API collections</h1>
         <span className="muted" data-testid="collection-count">
-          {rows.length === 0
-            ? `0 of ${formatNumber(total)}`
-            : `${formatNumber(first + 1)}–${formatNumber(first + rows.length)} of ${formatNumber(total)}`}{' '}
-          {search !== '' || tag !== '' ? 'matching ' : ''}collections
+          {stale === true
+            ? 'Loading…'
+            : `${
+                rows.length === 0
+                  ? `0 of ${formatNumber(total)}`
+                  : `${formatNumber(first + 1)}–${formatNumber(first + rows.length)} of ${formatNumber(total)}`
+              } ${search !== '' || tag !== '' ? 'matching ' : ''}collections`}
         </span>
       </div>
       <ErrorBanner error={error} />
@@ -93,7 +96,7 @@ export function CollectionsPage() {
           </span>
         )}
       </div>
-      <table className="table" data-testid="collections-table">
+      <table className={stale === true ? 'table stale' : 'table'} data-testid="collections-table">
         <thead>
           <tr>
             {COLUMNS.map((col) => {
