@@ -75,6 +75,10 @@ describe('collections page with more collections than one page', () => {
     expect(await count.innerText()).toBe('1–10 of 10 matching collections');
     expect(await page.getByTestId('collection-pager').count()).toBe(0);
     expect(asked.at(-1)?.get('search')).toBe('C11');
+    // The rows stayed up while the server answered: the search box was never replaced, so it keeps focus.
+    expect(await page.getByRole('searchbox').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(
+      true,
+    );
 
     // A tag chip filters on the server too; sorting by name descending puts c110 first.
     await page.goto(`${h.url}/?tag=tier%3Dgold&sort=name&dir=desc`);
