@@ -82,7 +82,7 @@ describe('tapline demo: GraphQL → resolver template → emulator → layer →
   });
 
   it('shows POST /graphql/query/<field> and /graphql/mutation/<field> in a collection tagged service=lambda, source=AppSync', async () => {
-    const { collections } = await get<{ collections: Collection[] }>('/api/collections');
+    const { collections } = await get<{ collections: Collection[] }>('/api/collections?pageSize=500');
     const graphql = collections.find((c) => c.host === APPSYNC_HOST || c.name === APPSYNC_HOST);
     expect(graphql, JSON.stringify(collections)).toBeDefined();
     expect(tagsOf(graphql!)).toMatchObject({ service: 'lambda', source: 'AppSync' });
@@ -120,7 +120,7 @@ describe('tapline demo: GraphQL → resolver template → emulator → layer →
 
   it('the field served by a direct Lambda resolver is an endpoint of its own, with its selection and response', async () => {
     expect(logs.some((l) => l.includes('direct Lambda resolver (no template) on User.orders'))).toBe(true);
-    const { collections } = await get<{ collections: Collection[] }>('/api/collections');
+    const { collections } = await get<{ collections: Collection[] }>('/api/collections?pageSize=500');
     const graphql = collections.find((c) => c.name === APPSYNC_HOST)!;
     const { endpoints } = await get<{ endpoints: (Endpoint & { calls: number; graphql?: unknown })[] }>(
       `/api/collections/${graphql.id}/endpoints`,
@@ -143,7 +143,7 @@ describe('tapline demo: GraphQL → resolver template → emulator → layer →
   });
 
   it('the mutation endpoint has the variables as typed request parameters', async () => {
-    const { collections } = await get<{ collections: Collection[] }>('/api/collections');
+    const { collections } = await get<{ collections: Collection[] }>('/api/collections?pageSize=500');
     const graphql = collections.find((c) => c.host === APPSYNC_HOST || c.name === APPSYNC_HOST)!;
     const { endpoints } = await get<{ endpoints: Endpoint[] }>(`/api/collections/${graphql.id}/endpoints`);
     const createOrder = endpoints.find((e) => e.path === '/graphql/mutation/createOrder')!;

@@ -210,7 +210,7 @@ beforeAll(async () => {
   }
   await waitForRecords(RECORDS, 20_000);
   await server.waitForInventory(30_000);
-  collections = (await get<CollectionsResponse>('/api/collections')).collections;
+  collections = (await get<CollectionsResponse>('/api/collections?pageSize=500')).collections;
   for (const c of collections) {
     const page = await get<EndpointsResponse>(`/api/collections/${c.id}/endpoints?pageSize=500`);
     endpointsByCollection.set(c.name, page.endpoints);

@@ -87,10 +87,18 @@ export const ENDPOINT_SORT_KEYS = [
 ] as const;
 export type EndpointSortKey = (typeof ENDPOINT_SORT_KEYS)[number];
 
-/** `sort=` of `GET /api/collections`. */
+/**
+ * `sort=` of `GET /api/collections`. `authTypes` compares the sorted auth types joined by commas, `tags`
+ * the sorted `key=value` pairs joined by commas (both by code point).
+ */
 export const COLLECTION_SORT_KEYS = [
   'name',
   'endpoints',
+  'sensitiveParams',
+  'authTypes',
+  'tags',
+  'firstSeen',
+  'lastSeen',
   'invocations',
   'p50Ms',
   'p95Ms',
@@ -189,17 +197,35 @@ export interface HourlyPerformanceDto extends PerformanceDto {
 }
 
 /**
- * Query parameters of `GET /api/collections`. `tag`: `<key>:<value>` (`stage:prod`), repeatable; a
- * collection is listed when it has every one of them.
+ * Query parameters of `GET /api/collections`, all optional. `tag`: `<key>:<value>` (`stage:prod`),
+ * repeatable; a collection is listed when it has every one of them.
  */
 export interface CollectionsQuery {
+  /** 1-based; default 1. A page past the end is empty (the total still counts every match). */
+  page?: string;
+  /** Default 50, at most 500. */
+  pageSize?: string;
+  /** Case-insensitive substring of the name, the host or a tag written `key=value`. */
+  search?: string;
   tag?: string | string[];
+  /**
+   * One of COLLECTION_SORT_KEYS; default `name`. Collections without performance come last in either
+   * order when sorting by a performance figure; ties by name (ascending).
+   */
   sort?: string;
+  /** `asc` or `desc`; default `asc` for `name`, `authTypes` and `tags`, `desc` for the others. */
   order?: string;
 }
 
 export interface CollectionsResponse {
+  /** One page of the matching collections, in the order asked for. */
   collections: CollectionDto[];
+  /** Collections matching the filter, over all pages. */
+  total: number;
+}
+
+export interface CollectionResponse {
+  collection: CollectionDto;
 }
 
 export interface EndpointsResponse {

@@ -29,7 +29,9 @@ export { ServerError, ServerErrorCode } from './errors.js';
 export type { IngestSink, SinkAppendOptions, SinkOutcome, SinkRejection } from './ingest/ingest-sink.js';
 export type { TrafficLog } from './log/traffic-log.js';
 export { type MetricSample, ServerMetrics } from './metrics.js';
+export { type CollectionSortExpressions, collectionOrderBy } from './query/collection-order.js';
 export type {
+  CollectionFilter,
   CollectionListing,
   EndpointDetail,
   EndpointFilter,

@@ -93,6 +93,7 @@ describe('every route x every kind of credential', () => {
 
   const readRoutes = () => [
     '/api/collections',
+    `/api/collections/${collectionId}`,
     `/api/collections/${collectionId}/endpoints`,
     `/api/endpoints/${endpointId}`,
     `/api/collections/${collectionId}/openapi.json`,

@@ -126,10 +126,16 @@ describe('POST /api/ingestData under arbitrary input', () => {
     await server.waitForInventory();
     expect(server.metrics.workerErrors).toBe(0);
     expect((await httpRequest(`${server.url}/healthz`)).status).toBe(200);
-    const listing = await httpRequest(`${server.url}/api/collections`);
-    expect(listing.status).toBe(200);
     // Everything accepted must also be readable back: no answer may fail to serialise.
-    for (const { id } of (listing.json() as { collections: { id: string }[] }).collections) {
+    const ids: string[] = [];
+    for (let page = 1; ; page++) {
+      const listing = await httpRequest(`${server.url}/api/collections?pageSize=500&page=${page}`);
+      expect(listing.status).toBe(200);
+      const { collections, total } = listing.json() as { collections: { id: string }[]; total: number };
+      ids.push(...collections.map((c) => c.id));
+      if (collections.length === 0 || ids.length >= total) break;
+    }
+    for (const id of ids) {
       const endpoints = await httpRequest(`${server.url}/api/collections/${id}/endpoints?pageSize=500`);
       expect(endpoints.status).toBe(200);
       expect((await httpRequest(`${server.url}/api/collections/${id}/openapi.json`)).status).toBe(200);

@@ -216,12 +216,14 @@ describe('inventory counters kept in meta', () => {
     const queries = await storage.inventoryQueries({ dataDir: temp.dir, sync: 'full' });
     cleanups.push(() => queries.close());
     const listed = async () =>
-      (await queries.listCollections()).map(({ id, endpoints, sensitiveParams, authTypes }) => ({
-        id,
-        endpoints,
-        sensitiveParams,
-        authTypes,
-      }));
+      (await queries.listCollections({ page: 1, pageSize: 500 })).collections.map(
+        ({ id, endpoints, sensitiveParams, authTypes }) => ({
+          id,
+          endpoints,
+          sensitiveParams,
+          authTypes,
+        }),
+      );
     const withAuth = (row: EndpointRow, authTypes: EndpointRow['authTypes']) => ({ ...row, authTypes });
     await store.commit(
       changes(1, {
@@ -295,12 +297,14 @@ describe('inventory counters kept in meta', () => {
     await reopened.commit(changes(2, { endpoints: [{ ...endpoint('e3', 'c1'), authTypes: ['BASIC'] }] }));
     const queries = await storage.inventoryQueries({ dataDir: temp.dir, sync: 'full' });
     cleanups.push(() => queries.close());
-    const listed = (await queries.listCollections()).map(({ id, endpoints, sensitiveParams, authTypes }) => ({
-      id,
-      endpoints,
-      sensitiveParams,
-      authTypes,
-    }));
+    const listed = (await queries.listCollections({ page: 1, pageSize: 500 })).collections.map(
+      ({ id, endpoints, sensitiveParams, authTypes }) => ({
+        id,
+        endpoints,
+        sensitiveParams,
+        authTypes,
+      }),
+    );
     expect(listed).toEqual([
       { id: 'c1', endpoints: 2, sensitiveParams: 2, authTypes: ['BASIC', 'BEARER'] },
       { id: 'c2', endpoints: 1, sensitiveParams: 1, authTypes: ['API_KEY', 'BEARER'] },

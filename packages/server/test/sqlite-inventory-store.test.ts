@@ -200,7 +200,9 @@ describe('SqliteInventoryStore and SqliteInventoryQueries', () => {
     );
     const stored = (await store.loadSnapshot()).parameters.sort((a, b) => a.id.localeCompare(b.id));
     expect(stored).toEqual([{ ...p1, count: 7 }, p2, p3]);
-    expect((await queries.listCollections())[0]?.sensitiveParams).toBe(2);
+    expect((await queries.listCollections({ page: 1, pageSize: 500 })).collections[0]?.sensitiveParams).toBe(
+      2,
+    );
   });
 
   it('folds the per-parameter rows of an older data directory into one row per endpoint', async () => {
@@ -237,13 +239,17 @@ describe('SqliteInventoryStore and SqliteInventoryQueries', () => {
     const queries = await storage.inventoryQueries({ dataDir: temp.dir, sync: 'full' });
     cleanups.push(() => queries.close());
     expect((await queries.getEndpoint('e1'))?.parameters.map((p) => p.id)).toEqual(['p2', 'p1']);
-    expect((await queries.listCollections())[0]?.sensitiveParams).toBe(1);
+    expect((await queries.listCollections({ page: 1, pageSize: 500 })).collections[0]?.sensitiveParams).toBe(
+      1,
+    );
   });
 
   it('answers the query API shapes with filters and pagination', async () => {
     const { store, queries } = await open();
     await store.commit(changes());
-    const [collection] = await queries.listCollections();
+    const {
+      collections: [collection],
+    } = await queries.listCollections({ page: 1, pageSize: 500 });
     expect(collection).toMatchObject({
       id: 'c1',
       endpoints: 2,

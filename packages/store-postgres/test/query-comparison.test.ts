@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENDPOINT_SORT_KEYS, SORT_ORDERS } from '@tapline/contracts';
+import { COLLECTION_SORT_KEYS, ENDPOINT_SORT_KEYS, SORT_ORDERS } from '@tapline/contracts';
 import {
   AUTH_TYPES,
   buildOpenApiDocument,
@@ -78,6 +78,7 @@ function same(pg: unknown, lite: unknown): void {
 }
 
 const T0 = 1_795_515_302;
+const ALL = { page: 1, pageSize: 500 };
 
 function filters(): Omit<EndpointFilter, 'page' | 'pageSize'>[] {
   const list: Omit<EndpointFilter, 'page' | 'pageSize'>[] = [{}];
@@ -110,7 +111,7 @@ function filters(): Omit<EndpointFilter, 'page' | 'pageSize'>[] {
 
 describe('the same traffic in SQLite and PostgreSQL', () => {
   it('is varied enough to mean something', async () => {
-    const collections = await sqlite.queries.listCollections();
+    const { collections } = await sqlite.queries.listCollections(ALL);
     expect(collections.map((c) => c.name).sort()).toEqual([
       'abc123.execute-api.eu-west-1.amazonaws.com#dev',
       'abc123.execute-api.eu-west-1.amazonaws.com#prod',
@@ -134,7 +135,7 @@ describe('the same traffic in SQLite and PostgreSQL', () => {
   });
 
   it('lists the same collections, with and without tag filters', async () => {
-    same(await postgres.queries.listCollections(), await sqlite.queries.listCollections());
+    same(await postgres.queries.listCollections(ALL), await sqlite.queries.listCollections(ALL));
     for (const tags of [
       [{ key: 'stage', value: 'prod' }],
       [{ key: 'apiId', value: 'abc123' }],
@@ -146,12 +147,34 @@ describe('the same traffic in SQLite and PostgreSQL', () => {
       [{ key: 'service', value: 'lambda' }],
       [],
     ])
-      same(await postgres.queries.listCollections({ tags }), await sqlite.queries.listCollections({ tags }));
+      same(
+        await postgres.queries.listCollections({ ...ALL, tags }),
+        await sqlite.queries.listCollections({ ...ALL, tags }),
+      );
+  });
+
+  it('sorts, searches and pages the collections the same', async () => {
+    for (const sort of COLLECTION_SORT_KEYS)
+      for (const order of SORT_ORDERS)
+        for (const page of [1, 2, 3, 4]) {
+          const filter = { sort, order, page, pageSize: 3 };
+          same(await postgres.queries.listCollections(filter), await sqlite.queries.listCollections(filter));
+        }
+    for (const search of ['EXAMPLE', 'stage=', 'vxlan', 'ü', 'É', '#', '%', 'service=lambda', 'nothing'])
+      same(
+        await postgres.queries.listCollections({ ...ALL, search }),
+        await sqlite.queries.listCollections({ ...ALL, search }),
+      );
+    for (const collection of (await sqlite.queries.listCollections(ALL)).collections)
+      same(
+        await postgres.queries.getCollection(collection.id),
+        await sqlite.queries.getCollection(collection.id),
+      );
   });
 
   it('lists the same endpoints for every filter and page', async () => {
     let compared = 0;
-    for (const collection of await sqlite.queries.listCollections()) {
+    for (const collection of (await sqlite.queries.listCollections(ALL)).collections) {
       for (const filter of filters()) {
         const first = await sqlite.queries.listEndpoints(collection.id, { ...filter, page: 1, pageSize: 7 });
         const pages = Math.ceil((first?.total ?? 0) / 7) + 1; // and the empty page past the end
@@ -173,7 +196,7 @@ describe('the same traffic in SQLite and PostgreSQL', () => {
   });
 
   it('answers every endpoint and every OpenAPI source the same', async () => {
-    for (const collection of await sqlite.queries.listCollections()) {
+    for (const collection of (await sqlite.queries.listCollections(ALL)).collections) {
       const all = await sqlite.queries.listEndpoints(collection.id, { page: 1, pageSize: 10_000 });
       for (const endpoint of all?.endpoints ?? [])
         same(await postgres.queries.getEndpoint(endpoint.id), await sqlite.queries.getEndpoint(endpoint.id));

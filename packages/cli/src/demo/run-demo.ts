@@ -127,9 +127,14 @@ async function send(request: DemoRequest, graphqlUrl: string, restFn: DemoFuncti
   return result.outcome === 'response';
 }
 
+/** Every collection, page by page (the API answers at most 500 at a time). */
 async function fetchCollections(serverUrl: string): Promise<CollectionSummary[]> {
-  const res = await fetch(`${serverUrl}/api/collections`);
-  if (!res.ok) throw new Error(`GET /api/collections answered ${res.status}`);
-  const body = (await res.json()) as { collections: CollectionSummary[] };
-  return body.collections;
+  const all: CollectionSummary[] = [];
+  for (let page = 1; ; page++) {
+    const res = await fetch(`${serverUrl}/api/collections?pageSize=500&page=${page}`);
+    if (!res.ok) throw new Error(`GET /api/collections answered ${res.status}`);
+    const body = (await res.json()) as { collections: CollectionSummary[]; total: number };
+    all.push(...body.collections);
+    if (body.collections.length === 0 || all.length >= body.total) return all;
+  }
 }

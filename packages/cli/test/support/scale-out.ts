@@ -135,11 +135,17 @@ export function http(
 
 /** Calls per collection host, as the query process answers them. */
 export async function callsByHost(queryUrl: string): Promise<Map<string, number>> {
-  const listed = JSON.parse((await http(`${queryUrl}/api/collections`)).text) as {
-    collections: { id: string; host: string | null; name: string }[];
-  };
+  const collections: { id: string; host: string | null; name: string }[] = [];
+  for (let page = 1; ; page++) {
+    const listed = JSON.parse((await http(`${queryUrl}/api/collections?pageSize=500&page=${page}`)).text) as {
+      collections: { id: string; host: string | null; name: string }[];
+      total: number;
+    };
+    collections.push(...listed.collections);
+    if (listed.collections.length === 0 || collections.length >= listed.total) break;
+  }
   const calls = new Map<string, number>();
-  for (const c of listed.collections) {
+  for (const c of collections) {
     const page = JSON.parse(
       (await http(`${queryUrl}/api/collections/${encodeURIComponent(c.id)}/endpoints?pageSize=100`)).text,
     ) as { endpoints: { calls: number }[] };

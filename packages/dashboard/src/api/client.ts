@@ -1,5 +1,5 @@
 import { redirectToLogin } from './session.js';
-import type { Collection, EndpointDetail, EndpointPage } from './types.js';
+import type { Collection, CollectionPage, EndpointDetail, EndpointPage } from './types.js';
 
 /** A failed API call, with the server's message when it sent one. */
 export class ApiError extends Error {
@@ -47,8 +47,41 @@ export interface EndpointQuery {
   order?: string;
 }
 
-export function listCollections(signal?: AbortSignal): Promise<Collection[]> {
-  return getJson<{ collections: Collection[] }>('/api/collections', signal).then((r) => r.collections);
+/** Server-side filters and order of `GET /api/collections`. */
+export interface CollectionQuery {
+  /** Substring of the name, the host or a tag written `key=value`. */
+  search?: string;
+  /** A tag as the dashboard writes it, `key=value`. */
+  tag?: string;
+  /** A sort key of the API (`name`, `endpoints`, `sensitiveParams`, `authTypes`, `lastSeen`, …). */
+  sort?: string;
+  order?: string;
+}
+
+/** One page of the collections, and how many match. */
+export function listCollections(
+  query: CollectionQuery,
+  page: number,
+  pageSize: number,
+  signal?: AbortSignal,
+): Promise<CollectionPage> {
+  const params = new URLSearchParams();
+  const { tag, ...rest } = query;
+  for (const [key, value] of Object.entries(rest)) if (value) params.set(key, value);
+  if (tag) {
+    // The API writes a tag `key:value`; the key is everything before the first `=`.
+    const eq = tag.indexOf('=');
+    params.set('tag', eq < 0 ? tag : `${tag.slice(0, eq)}:${tag.slice(eq + 1)}`);
+  }
+  params.set('page', String(page));
+  params.set('pageSize', String(pageSize));
+  return getJson<CollectionPage>(`/api/collections?${params}`, signal);
+}
+
+export function getCollection(id: string, signal?: AbortSignal): Promise<Collection> {
+  return getJson<{ collection: Collection }>(`/api/collections/${encodeURIComponent(id)}`, signal).then(
+    (r) => r.collection,
+  );
 }
 
 export function listEndpoints(

@@ -2,6 +2,7 @@
 
 import type {
   CollectionDto,
+  CollectionsResponse,
   EndpointDetailResponse,
   EndpointDto,
   EndpointsResponse,
@@ -53,6 +54,7 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'O
 
 /** The query API's response shapes, from the contract the server builds them to. */
 export type Collection = CollectionDto;
+export type CollectionPage = CollectionsResponse;
 export type Endpoint = EndpointDto;
 export type ParameterIn = ParameterDto['in'];
 export type Parameter = ParameterDto;

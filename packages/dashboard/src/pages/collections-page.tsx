@@ -1,88 +1,63 @@
-import { useMemo } from 'react';
+import { useCallback } from 'react';
 import { Link } from 'react-router-dom';
-import { collectionUrl, listCollections } from '../api/client.js';
-import type { Collection } from '../api/types.js';
+import { type CollectionQuery, collectionUrl, listCollections } from '../api/client.js';
+import type { CollectionPage } from '../api/types.js';
 import { AuthBadges, CapBadge, TagChip } from '../components/badges.js';
 import { EmptyState } from '../components/empty-state.js';
 import { ErrorBanner } from '../components/layout.js';
-import {
-  PERFORMANCE_COLUMNS,
-  PerformanceCells,
-  type PerformanceColumn,
-} from '../components/performance-cells.js';
+import { PERFORMANCE_COLUMNS, PerformanceCells } from '../components/performance-cells.js';
 import { SearchBox } from '../components/search-box.js';
 import { formatAgo, formatDateTime, formatNumber } from '../lib/format.js';
 import { usePolling } from '../lib/use-polling.js';
 import { useUrlState } from '../lib/use-url-state.js';
 
+/** `key` is the URL's sort name, `api` the server's sort key. */
 const COLUMNS = [
-  { key: 'name', label: 'Collection', numeric: false },
-  { key: 'endpoints', label: 'Endpoints', numeric: true },
-  { key: 'sensitive', label: 'Sensitive params', numeric: true },
-  { key: 'auth', label: 'Auth types', numeric: false },
-  ...PERFORMANCE_COLUMNS.map((c) => ({ key: c.key, label: c.label, numeric: true })),
-  { key: 'tags', label: 'Tags', numeric: false },
-  { key: 'firstSeen', label: 'First discovered', numeric: false },
-  { key: 'lastSeen', label: 'Last traffic', numeric: false },
+  { key: 'name', api: 'name', label: 'Collection', numeric: false },
+  { key: 'endpoints', api: 'endpoints', label: 'Endpoints', numeric: true },
+  { key: 'sensitive', api: 'sensitiveParams', label: 'Sensitive params', numeric: true },
+  { key: 'auth', api: 'authTypes', label: 'Auth types', numeric: false },
+  ...PERFORMANCE_COLUMNS.map((c) => ({ key: c.key, api: c.key, label: c.label, numeric: true })),
+  { key: 'tags', api: 'tags', label: 'Tags', numeric: false },
+  { key: 'firstSeen', api: 'firstSeen', label: 'First discovered', numeric: false },
+  { key: 'lastSeen', api: 'lastSeen', label: 'Last traffic', numeric: false },
 ] as const;
 type SortKey = (typeof COLUMNS)[number]['key'];
 
-const tagList = (c: Collection) =>
-  Object.entries(c.tags)
-    .map(([k, v]) => `${k}=${v}`)
-    .sort();
+/** Rows per page: what a screen or two shows; the server pages, sorts and searches. */
+const PAGE_SIZE = 50;
 
-const SORTERS: Record<SortKey, (a: Collection, b: Collection) => number> = {
-  name: (a, b) => a.name.localeCompare(b.name),
-  endpoints: (a, b) => a.endpoints - b.endpoints,
-  sensitive: (a, b) => a.sensitiveParams - b.sensitiveParams,
-  auth: (a, b) => a.authTypes.join(',').localeCompare(b.authTypes.join(',')),
-  tags: (a, b) => tagList(a).join(',').localeCompare(tagList(b).join(',')),
-  firstSeen: (a, b) => a.firstSeen.localeCompare(b.firstSeen),
-  lastSeen: (a, b) => a.lastSeen.localeCompare(b.lastSeen),
-  ...(Object.fromEntries(
-    PERFORMANCE_COLUMNS.map(({ key }) => [
-      key,
-      (a: Collection, b: Collection) => (a.performance?.[key] ?? 0) - (b.performance?.[key] ?? 0),
-    ]),
-  ) as Record<PerformanceColumn, (a: Collection, b: Collection) => number>),
-};
-
-const isPerformanceKey = (key: SortKey): key is PerformanceColumn =>
-  PERFORMANCE_COLUMNS.some((c) => c.key === key);
+const isPerformanceKey = (key: SortKey): boolean => PERFORMANCE_COLUMNS.some((c) => c.key === key);
 
 const isSortKey = (s: string | null): s is SortKey => COLUMNS.some((c) => c.key === s);
 
 export function CollectionsPage() {
   const [params, update] = useUrlState();
-  const { data, error, loading } = usePolling(listCollections, 'collections', 3000);
   const search = params.get('q') ?? '';
   const tag = params.get('tag') ?? '';
   const rawSort = params.get('sort');
   const sort: SortKey = isSortKey(rawSort) ? rawSort : 'lastSeen';
   const dir = params.get('dir') === 'asc' ? 'asc' : params.get('dir') === 'desc' ? 'desc' : null;
   const descending = dir === null ? sort === 'lastSeen' : dir === 'desc';
-
-  const rows = useMemo(() => {
-    const needle = search.toLowerCase();
-    const filtered = (data ?? []).filter((c) => {
-      if (tag !== '' && !tagList(c).includes(tag)) return false;
-      if (needle === '') return true;
-      return [c.name, c.host ?? '', ...tagList(c)].some((s) => s.toLowerCase().includes(needle));
-    });
-    const compare = SORTERS[sort];
-    // Collections without performance come last in either order.
-    const missing = (c: Collection) => (isPerformanceKey(sort) && c.performance === null ? 1 : 0);
-    return filtered.sort(
-      (a, b) =>
-        missing(a) - missing(b) ||
-        (descending ? -compare(a, b) : compare(a, b)) ||
-        a.name.localeCompare(b.name),
-    );
-  }, [data, search, tag, sort, descending]);
+  const rawPage = Number(params.get('page') ?? '1');
+  const page = Number.isInteger(rawPage) && rawPage >= 1 ? rawPage : 1;
+  const apiSort = COLUMNS.find((c) => c.key === sort)?.api ?? 'lastSeen';
+  const order = descending ? 'desc' : 'asc';
+  const load = useCallback(
+    (signal: AbortSignal) => {
+      const query: CollectionQuery = { search, tag, sort: apiSort, order };
+      return listCollections(query, page, PAGE_SIZE, signal);
+    },
+    [search, tag, apiSort, order, page],
+  );
+  const key = JSON.stringify([search, tag, apiSort, order, page]);
+  // Only the page on screen is polled; the previous answer stays up while a new page or search loads.
+  const { data, error, loading, stale } = usePolling<CollectionPage>(load, key, 3000, { keepData: true });
+  // Another filter or order starts from the first page.
+  const refine = (changes: Record<string, string | null>) => update({ ...changes, page: null });
 
   if (loading) return <p className="muted">Loading collections…</p>;
-  if (data !== undefined && data.length === 0) {
+  if (data !== undefined && data.total === 0 && search === '' && tag === '') {
     return (
       <>
         <ErrorBanner error={error} />
@@ -90,28 +65,38 @@ export function CollectionsPage() {
       </>
     );
   }
+  const rows = data?.collections ?? [];
+  const total = data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const first = (page - 1) * PAGE_SIZE;
 
   return (
     <section>
       <div className="page-head">
         <h1>API collections</h1>
         <span className="muted" data-testid="collection-count">
-          {rows.length} of {data?.length ?? 0} collections
+          {stale === true
+            ? 'Loading…'
+            : `${
+                rows.length === 0
+                  ? `0 of ${formatNumber(total)}`
+                  : `${formatNumber(first + 1)}–${formatNumber(first + rows.length)} of ${formatNumber(total)}`
+              } ${search !== '' || tag !== '' ? 'matching ' : ''}collections`}
         </span>
       </div>
       <ErrorBanner error={error} />
       <div className="toolbar">
-        <SearchBox value={search} placeholder="Search name, host or tag" onChange={(q) => update({ q })} />
+        <SearchBox value={search} placeholder="Search name, host or tag" onChange={(q) => refine({ q })} />
         {tag !== '' && (
           <span className="active-filter" data-testid="active-tag-filter">
             Tag: <span className="chip chip-active">{tag}</span>
-            <button type="button" className="link-button" onClick={() => update({ tag: null })}>
+            <button type="button" className="link-button" onClick={() => refine({ tag: null })}>
               clear
             </button>
           </span>
         )}
       </div>
-      <table className="table" data-testid="collections-table">
+      <table className={stale === true ? 'table stale' : 'table'} data-testid="collections-table">
         <thead>
           <tr>
             {COLUMNS.map((col) => {
@@ -127,7 +112,7 @@ export function CollectionsPage() {
                     className="sort-button"
                     data-testid={`collection-sort-${col.key}`}
                     onClick={() =>
-                      update({
+                      refine({
                         sort: col.key,
                         // Performance starts worst first; the others A→Z, smallest first.
                         dir: active
@@ -187,7 +172,36 @@ export function CollectionsPage() {
           ))}
         </tbody>
       </table>
-      {rows.length === 0 && <p className="muted">No collection matches these filters.</p>}
+      {rows.length === 0 && (
+        <p className="muted">
+          {total === 0 ? 'No collection matches these filters.' : 'No collections on this page.'}
+        </p>
+      )}
+      {(pages > 1 || page > 1) && (
+        <nav className="pager" aria-label="Collection pages" data-testid="collection-pager">
+          <button
+            type="button"
+            className="button-secondary"
+            disabled={page <= 1}
+            data-testid="collection-page-prev"
+            onClick={() => update({ page: page - 1 <= 1 ? null : String(Math.min(page - 1, pages)) })}
+          >
+            ← Previous
+          </button>
+          <span className="muted" data-testid="collection-page">
+            Page {formatNumber(page)} of {formatNumber(pages)}
+          </span>
+          <button
+            type="button"
+            className="button-secondary"
+            disabled={page >= pages}
+            data-testid="collection-page-next"
+            onClick={() => update({ page: String(page + 1) })}
+          >
+            Next →
+          </button>
+        </nav>
+      )}
     </section>
   );
 }

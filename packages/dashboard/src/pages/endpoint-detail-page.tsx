@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { collectionUrl, getEndpoint, listCollections, openApiUrl } from '../api/client.js';
+import { collectionUrl, getCollection, getEndpoint, openApiUrl } from '../api/client.js';
 import type { EndpointDetail, Sample } from '../api/types.js';
 import { AuthBadges, MethodBadge, SensitiveBadges, StatusCodes } from '../components/badges.js';
 import { HourlyChart } from '../components/hourly-chart.js';
@@ -15,13 +15,18 @@ export function EndpointDetailPage() {
   const { id = '' } = useParams();
   const load = useCallback((signal: AbortSignal) => getEndpoint(id, signal), [id]);
   const { data, error, loading } = usePolling<EndpointDetail>(load, `endpoint:${id}`, 5000);
-  const collections = usePolling(listCollections, 'collections', 15_000);
+  const collectionId = data?.endpoint.collectionId ?? '';
+  const loadCollection = useCallback(
+    (signal: AbortSignal) =>
+      collectionId === '' ? Promise.resolve(undefined) : getCollection(collectionId, signal),
+    [collectionId],
+  );
+  const collection = usePolling(loadCollection, `collection:${collectionId}`, 15_000).data;
 
   if (loading) return <p className="muted">Loading endpoint…</p>;
   if (data === undefined) return <ErrorBanner error={error ?? new Error('endpoint not found')} />;
 
   const { endpoint, parameters, samples, hourly, hourlyPerformance } = data;
-  const collection = collections.data?.find((c) => c.id === endpoint.collectionId);
   return (
     <section>
       <Breadcrumbs>

@@ -1,6 +1,6 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { type EndpointQuery, listCollections, openApiUrl } from '../api/client.js';
+import { type EndpointQuery, getCollection, openApiUrl } from '../api/client.js';
 import { HTTP_METHODS, type Performance, SENSITIVE_CLASSES } from '../api/types.js';
 import { AuthBadges, CapBadge, TagChip } from '../components/badges.js';
 import {
@@ -60,8 +60,9 @@ export function EndpointsPage() {
       ),
   };
   const rows = useEndpointRows(id, query, tab, 5000);
-  const collections = usePolling(listCollections, 'collections', 5000);
-  const collection = collections.data?.find((c) => c.id === id);
+  const loadCollection = useCallback((signal: AbortSignal) => getCollection(id, signal), [id]);
+  const collections = usePolling(loadCollection, `collection:${id}`, 5000);
+  const collection = collections.data;
 
   const filtered = search !== '' || method !== '' || sensitive !== '' || tab !== 'all';
   return (

@@ -84,7 +84,9 @@ export async function waitForCollection(
   return waitFor(
     `collection ${name} with ${endpoints} endpoints`,
     async () => {
-      const { collections } = await getJson<{ collections: CollectionDto[] }>(`${baseUrl}/api/collections`);
+      const { collections } = await getJson<{ collections: CollectionDto[] }>(
+        `${baseUrl}/api/collections?${new URLSearchParams({ search: name, pageSize: '500' })}`,
+      );
       const found = collections.find((c) => c.name === name);
       return found !== undefined && found.endpoints >= endpoints ? found : undefined;
     },

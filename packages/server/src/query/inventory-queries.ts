@@ -1,4 +1,4 @@
-import type { EndpointSortKey, SortOrder } from '@tapline/contracts';
+import type { CollectionSortKey, EndpointSortKey, SortOrder } from '@tapline/contracts';
 import type {
   AuthType,
   CollectionRow,
@@ -35,6 +35,14 @@ export interface HourlyPerformance extends PerformanceSummary {
 export interface CollectionFilter {
   /** Collection tags that must all be present with these values (`stage=prod`, `apiId=abc123`). */
   tags?: { key: string; value: string }[];
+  /** Case-insensitive (ASCII) substring of the name, the host or a tag written `key=value`. */
+  search?: string;
+  /** Ordering rules in collection-order.ts (shared by every store). Default `name`. */
+  sort?: CollectionSortKey;
+  order?: SortOrder;
+  /** 1-based. */
+  page: number;
+  pageSize: number;
 }
 
 export interface EndpointFilter {
@@ -80,7 +88,9 @@ export interface OpenApiSource {
  * (sqlite-inventory-queries.ts); every implementation runs testkit's `inventoryQueriesContract`.
  */
 export interface InventoryQueries {
-  listCollections(filter?: CollectionFilter): Promise<CollectionListing[]>;
+  /** One page of the matching collections, and how many match over all pages. */
+  listCollections(filter: CollectionFilter): Promise<{ collections: CollectionListing[]; total: number }>;
+  getCollection(id: string): Promise<CollectionListing | undefined>;
   listEndpoints(
     collectionId: string,
     filter: EndpointFilter,

@@ -1,5 +1,6 @@
 import {
   COLLECTION_SORT_KEYS,
+  type CollectionResponse,
   type CollectionSortKey,
   type CollectionsResponse,
   ENDPOINT_SORT_KEYS,
@@ -19,7 +20,6 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { ServerErrorCode } from '../errors.js';
 import { HttpError } from '../http-error.js';
-import { sortCollections } from './collection-sort.js';
 import {
   collectionDto,
   endpointDto,
@@ -85,12 +85,25 @@ function notFound(what: string, id: string): never {
   throw new HttpError(404, ServerErrorCode.NotFound, `no ${what} with id ${JSON.stringify(id)}`);
 }
 
-/** `tag=<key>:<value>`, repeatable (all must match): `tag=stage:prod&tag=apiId:abc123`. */
+/**
+ * `page`, `pageSize`, `search`, `sort`, `order` and `tag=<key>:<value>`, repeatable (all must match):
+ * `tag=stage:prod&tag=apiId:abc123`.
+ */
 export function parseCollectionFilter(
   query: Record<string, string | string[] | undefined>,
 ): CollectionFilter {
+  const single = query as Query;
+  const filter: CollectionFilter = {
+    page: positiveInt(single, 'page', 1, 1_000_000),
+    pageSize: positiveInt(single, 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+  };
+  if (typeof query.search === 'string' && query.search !== '') filter.search = query.search;
+  const sort = exactlyOneOf<CollectionSortKey>(single, 'sort', COLLECTION_SORT_KEYS);
+  if (sort !== undefined) filter.sort = sort;
+  const order = exactlyOneOf<SortOrder>(single, 'order', SORT_ORDERS);
+  if (order !== undefined) filter.order = order;
   const raw = query.tag;
-  if (raw === undefined) return {};
+  if (raw === undefined) return filter;
   const tags = [];
   for (const text of Array.isArray(raw) ? raw : [raw]) {
     const colon = text.indexOf(':');
@@ -99,7 +112,7 @@ export function parseCollectionFilter(
     }
     tags.push({ key: text.slice(0, colon), value: text.slice(colon + 1) });
   }
-  return { tags };
+  return { ...filter, tags };
 }
 
 export function parseEndpointFilter(query: Query): EndpointFilter {
@@ -132,13 +145,17 @@ export async function queryRoutes(
   app.get<{ Querystring: Record<string, string | string[] | undefined> }>(
     '/api/collections',
     async (request): Promise<CollectionsResponse> => {
-      const query = request.query as Query;
-      const sort = exactlyOneOf<CollectionSortKey>(query, 'sort', COLLECTION_SORT_KEYS);
-      const order = exactlyOneOf<SortOrder>(query, 'order', SORT_ORDERS);
-      const collections = (await queries.listCollections(parseCollectionFilter(request.query))).map(
-        collectionDto,
-      );
-      return { collections: sortCollections(collections, sort, order) };
+      const { collections, total } = await queries.listCollections(parseCollectionFilter(request.query));
+      return { collections: collections.map(collectionDto), total };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/collections/:id',
+    async (request): Promise<CollectionResponse> => {
+      const collection = await queries.getCollection(request.params.id);
+      if (collection === undefined) notFound('collection', request.params.id);
+      return { collection: collectionDto(collection) };
     },
   );
 

@@ -1,4 +1,3 @@
-import type { AuthType } from '@tapline/inventory';
 import { type Kysely, sql } from 'kysely';
 import type { SyncLevel } from '../config.js';
 import { INVENTORY_DB_FILE, openDatabase } from '../sqlite/open-database.js';
@@ -19,12 +18,8 @@ import type {
   InventoryQueries,
   OpenApiSource,
 } from './inventory-queries.js';
-import {
-  collectionPerformance,
-  endpointExtras,
-  endpointOrder,
-  hourlyPerformance,
-} from './sqlite-performance-queries.js';
+import { sqliteCollectionPage } from './sqlite-collection-listing.js';
+import { endpointExtras, endpointOrder, hourlyPerformance } from './sqlite-performance-queries.js';
 
 /** The read side of the query API, on its own connection (WAL readers never block the engine's writes). */
 export class SqliteInventoryQueries implements InventoryQueries {
@@ -39,37 +34,12 @@ export class SqliteInventoryQueries implements InventoryQueries {
     return new SqliteInventoryQueries(db, close);
   }
 
-  async listCollections(filter: CollectionFilter = {}): Promise<CollectionListing[]> {
-    let selected = this.db.selectFrom('collections').selectAll();
-    for (const { key, value } of filter.tags ?? []) {
-      selected = selected.where(
-        sql<boolean>`EXISTS (SELECT 1 FROM json_each(collections.tags) WHERE key = ${key} AND value = ${value})`,
-      );
-    }
-    const collections = await selected.orderBy('name').execute();
-    // Kept per collection by triggers (collection-counts.ts): no scan of the endpoints or parameters.
-    const counts = await this.db.selectFrom('collection_counts').selectAll().execute();
-    const authRows = await this.db
-      .selectFrom('collection_auth_types')
-      .select(['collection_id', 'auth'])
-      .orderBy('collection_id')
-      .orderBy('auth')
-      .execute();
-    const performanceBy = await collectionPerformance(this.db);
-    const countsBy = new Map(counts.map((row) => [row.collection_id, row]));
-    const authBy = new Map<string, AuthType[]>();
-    for (const row of authRows) {
-      const list = authBy.get(row.collection_id) ?? [];
-      list.push(row.auth as AuthType);
-      authBy.set(row.collection_id, list);
-    }
-    return collections.map((row) => ({
-      ...collectionFromDb(row),
-      endpoints: Number(countsBy.get(row.id)?.endpoints ?? 0),
-      sensitiveParams: Number(countsBy.get(row.id)?.sensitive_params ?? 0),
-      authTypes: authBy.get(row.id) ?? [],
-      performance: performanceBy.get(row.id) ?? null,
-    }));
+  listCollections(filter: CollectionFilter): Promise<{ collections: CollectionListing[]; total: number }> {
+    return sqliteCollectionPage(this.db, filter);
+  }
+
+  async getCollection(id: string): Promise<CollectionListing | undefined> {
+    return (await sqliteCollectionPage(this.db, { id, page: 1, pageSize: 1 })).collections[0];
   }
 
   async listEndpoints(collectionId: string, filter: EndpointFilter) {

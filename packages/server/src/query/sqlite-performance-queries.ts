@@ -70,16 +70,3 @@ export async function hourlyPerformance(
     WHERE p.endpoint_id = ${endpointId} ORDER BY p.hour`.execute(db);
   return rows.rows.map((row) => ({ hour: row.hour, ...(summaryFromDb(row) as PerformanceSummary) }));
 }
-
-export async function collectionPerformance(
-  db: Kysely<InventoryDatabase>,
-): Promise<Map<string, PerformanceSummary>> {
-  const rows = await sql<SummaryColumns & { collection_id: string }>`
-    SELECT p.collection_id, ${SUMMARY} FROM collection_performance p`.execute(db);
-  const out = new Map<string, PerformanceSummary>();
-  for (const row of rows.rows) {
-    const summary = summaryFromDb(row);
-    if (summary !== null) out.set(row.collection_id, summary);
-  }
-  return out;
-}

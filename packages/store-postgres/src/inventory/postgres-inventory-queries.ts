@@ -1,5 +1,5 @@
-import type { AuthType } from '@tapline/inventory';
 import type {
+  CollectionFilter,
   CollectionListing,
   EndpointDetail,
   EndpointFilter,
@@ -10,13 +10,9 @@ import { compareParameters } from '@tapline/server';
 import { type Kysely, sql } from 'kysely';
 import type { PostgresConnection } from '../connection.js';
 import type { InventoryTables } from './inventory-schema.js';
+import { postgresCollectionPage } from './postgres-collection-listing.js';
 import { openInventoryDatabase, type PostgresStoreOptions } from './postgres-inventory-store.js';
-import {
-  collectionPerformance,
-  endpointExtras,
-  endpointOrder,
-  hourlyPerformance,
-} from './postgres-performance-queries.js';
+import { endpointExtras, endpointOrder, hourlyPerformance } from './postgres-performance-queries.js';
 
 const NO_EXTRAS = { performance: null, functions: [], otherFunctionCalls: 0 };
 
@@ -28,9 +24,6 @@ import {
   parameterFromDb,
   samplesFromDb,
 } from './row-mapping.js';
-
-/** The server's collection filter (not exported by name). */
-type CollectionFilter = NonNullable<Parameters<InventoryQueries['listCollections']>[0]>;
 
 /**
  * The read side of the query API on PostgreSQL, answering exactly as the SQLite implementation does:
@@ -48,43 +41,12 @@ export class PostgresInventoryQueries implements InventoryQueries {
     return this.connection.db;
   }
 
-  async listCollections(filter: CollectionFilter = {}): Promise<CollectionListing[]> {
-    let selected = this.db.selectFrom('tapline_collections').selectAll();
-    // Key and value compared exactly: neither is a pattern.
-    for (const { key, value } of filter.tags ?? [])
-      selected = selected.where(sql<boolean>`(tags ->> ${key}::text) = ${value}::text`);
-    const collections = await selected.orderBy('name').execute();
-    const endpointCounts = await this.db
-      .selectFrom('tapline_endpoints')
-      .select(['collection_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('collection_id')
-      .execute();
-    const sensitiveCounts = await this.db
-      .selectFrom('tapline_parameters as p')
-      .innerJoin('tapline_endpoints as e', 'e.id', 'p.endpoint_id')
-      .select(['e.collection_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where(sql<boolean>`cardinality(p.sensitive) > 0`)
-      .groupBy('e.collection_id')
-      .execute();
-    const authRows = await sql<{ collection_id: string; auth: AuthType }>`
-      SELECT DISTINCT e.collection_id, a.auth COLLATE "C" AS auth
-      FROM tapline_endpoints e, unnest(e.auth_types) AS a(auth) ORDER BY auth`.execute(this.db);
-    const performanceBy = await collectionPerformance(this.db);
-    const endpointsBy = new Map(endpointCounts.map((row) => [row.collection_id, Number(row.n)]));
-    const sensitiveBy = new Map(sensitiveCounts.map((row) => [row.collection_id, Number(row.n)]));
-    const authBy = new Map<string, AuthType[]>();
-    for (const row of authRows.rows) {
-      const list = authBy.get(row.collection_id) ?? [];
-      list.push(row.auth);
-      authBy.set(row.collection_id, list);
-    }
-    return collections.map((row) => ({
-      ...collectionFromDb(row),
-      endpoints: endpointsBy.get(row.id) ?? 0,
-      sensitiveParams: sensitiveBy.get(row.id) ?? 0,
-      authTypes: authBy.get(row.id) ?? [],
-      performance: performanceBy.get(row.id) ?? null,
-    }));
+  listCollections(filter: CollectionFilter): Promise<{ collections: CollectionListing[]; total: number }> {
+    return postgresCollectionPage(this.db, filter);
+  }
+
+  async getCollection(id: string): Promise<CollectionListing | undefined> {
+    return (await postgresCollectionPage(this.db, { id, page: 1, pageSize: 1 })).collections[0];
   }
 
   async listEndpoints(

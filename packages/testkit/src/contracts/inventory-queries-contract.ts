@@ -1,7 +1,9 @@
+import { COLLECTION_SORT_KEYS } from '@tapline/contracts';
 import { collectionIdOf, endpointIdOf, InventoryEngine } from '@tapline/inventory';
 import type { InventoryQueries, InventoryStore } from '@tapline/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { trafficRecord } from '../traffic-records.js';
+import { expectedOrder, FLEET, fleetTraffic } from './collection-fleet.js';
 import type { FreshStorage, StorageUnderTest } from './storage-under-test.js';
 
 export interface QueriesUnderTest {
@@ -72,22 +74,24 @@ export function inventoryQueriesContract(name: string, fresh: FreshStorage<Queri
         await storage.destroy();
       }
     });
-    const seeded = async () => {
+    const seeded = async (records = traffic()) => {
       const storage = await fresh();
       const part = await storage.open();
       opened.push({ storage, parts: [part] });
       const engine = new InventoryEngine();
-      engine.apply(traffic());
+      engine.apply(records);
       await part.store.commit(engine.takeChanges());
       return part.queries;
     };
+    const all = { page: 1, pageSize: 500 };
     const shop = collectionIdOf(HOST);
     const page = (over: object = {}) => ({ page: 1, pageSize: 50, ...over });
 
     it('lists collections with their endpoint, sensitive-parameter and auth summaries', async () => {
       const queries = await seeded();
-      const listed = await queries.listCollections();
-      expect(listed.map((c) => c.name).sort()).toEqual([OTHER, HOST].sort());
+      const { collections: listed, total } = await queries.listCollections(all);
+      expect(total).toBe(2);
+      expect(listed.map((c) => c.name)).toEqual([OTHER, HOST]);
       const c = listed.find((x) => x.id === shop);
       // 8 endpoints with an email, 6 with an API key (a secret by name).
       expect(c).toMatchObject({ endpoints: 30, sensitiveParams: 14, callsOverEndpointCap: 0 });
@@ -99,6 +103,88 @@ export function inventoryQueriesContract(name: string, fresh: FreshStorage<Queri
       expect(c?.performance?.p50Ms).toBeGreaterThan(durationOf(12) * 0.99);
       expect(c?.performance?.p50Ms).toBeLessThan(durationOf(13) * 1.01);
       expect(listed.find((x) => x.name === OTHER)?.performance).toBeNull();
+      // One collection by id answers what the listing does.
+      expect(await queries.getCollection(shop)).toEqual(c);
+      expect(await queries.getCollection('no-such-collection')).toBeUndefined();
+    });
+
+    it('pages collections by name with the total over all pages; a page past the end is empty', async () => {
+      const queries = await seeded(fleetTraffic());
+      const names = async (over: object) => {
+        const { collections, total } = await queries.listCollections({ ...all, ...over });
+        return { names: collections.map((c) => c.name), total };
+      };
+      expect(await names({ pageSize: 2 })).toEqual({ names: FLEET.slice(0, 2), total: 5 });
+      expect(await names({ pageSize: 2, page: 2 })).toEqual({ names: FLEET.slice(2, 4), total: 5 });
+      expect(await names({ pageSize: 2, page: 3 })).toEqual({ names: FLEET.slice(4), total: 5 });
+      expect(await names({ pageSize: 2, page: 4 })).toEqual({ names: [], total: 5 });
+      expect(await names({ pageSize: 5 })).toEqual({ names: FLEET, total: 5 });
+      expect(await names({ pageSize: 1, page: 5, order: 'desc' })).toEqual({ names: [FLEET[0]], total: 5 });
+    });
+
+    it('searches names, hosts and tags as key=value, case-insensitively, combined with tag filters', async () => {
+      const queries = await seeded(fleetTraffic());
+      const names = async (over: object) => {
+        const { collections, total } = await queries.listCollections({ ...all, ...over });
+        expect(total).toBe(collections.length);
+        return collections.map((c) => c.name);
+      };
+      expect(await names({ search: 'FLEET.Test' })).toEqual(FLEET);
+      expect(await names({ search: 'c.fleet' })).toEqual(['c.fleet.test']);
+      // Across a tag's key and value, as the dashboard shows it.
+      expect(await names({ search: 'M=CO' })).toEqual(['a.fleet.test', 'c.fleet.test']);
+      expect(await names({ search: 'edge' })).toEqual(['e.fleet.test']);
+      // A substring, not a pattern.
+      expect(await names({ search: '%' })).toEqual([]);
+      expect(await names({ search: '_' })).toEqual([]);
+      expect(await names({ search: 'nothing' })).toEqual([]);
+      expect(await names({ tags: [{ key: 'team', value: 'core' }], search: 'c.' })).toEqual(['c.fleet.test']);
+      expect(await names({ tags: [{ key: 'service', value: 'lambda' }], search: 'core' })).toEqual([
+        'a.fleet.test',
+        'c.fleet.test',
+      ]);
+      expect(await names({ tags: [{ key: 'team', value: 'edge' }], search: 'a.' })).toEqual([]);
+      const paged = await queries.listCollections({ search: 'fleet', page: 2, pageSize: 3 });
+      expect({ names: paged.collections.map((c) => c.name), total: paged.total }).toEqual({
+        names: FLEET.slice(3),
+        total: 5,
+      });
+    });
+
+    it('sorts collections by every key in both orders: no performance last, ties by name', async () => {
+      const queries = await seeded(fleetTraffic());
+      const { collections: listed } = await queries.listCollections(all);
+      const [a, b, c, d, e] = FLEET;
+      const names = async (over: object) =>
+        (await queries.listCollections({ ...all, ...over })).collections.map((x) => x.name);
+      for (const sort of COLLECTION_SORT_KEYS) {
+        for (const order of ['asc', 'desc'] as const) {
+          const expected = expectedOrder(listed, sort, order);
+          expect(await names({ sort, order }), `${sort} ${order}`).toEqual(expected);
+          // Pages cut the same order.
+          const second = await names({ sort, order, page: 2, pageSize: 2 });
+          expect(second, `${sort} ${order}, page 2`).toEqual(expected.slice(2, 4));
+        }
+      }
+      // The oracle's rules, pinned on the fleet: a and e tie (by name in either order), c and d have no
+      // performance and come last in both orders.
+      expect(await names({ sort: 'p99Ms', order: 'desc' })).toEqual([b, a, e, c, d]);
+      expect(await names({ sort: 'p99Ms', order: 'asc' })).toEqual([a, e, b, c, d]);
+      expect(await names({ sort: 'errorRate', order: 'asc' })).toEqual([a, e, b, c, d]);
+      expect(await names({ sort: 'endpoints', order: 'desc' })).toEqual([a, e, c, b, d]);
+      expect(await names({ sort: 'endpoints', order: 'asc' })).toEqual([b, d, c, a, e]);
+      expect(await names({ sort: 'authTypes', order: 'asc' })).toEqual([b, c, a, d, e]);
+      expect(await names({ sort: 'tags', order: 'desc' })).toEqual([e, a, c, b, d]);
+      expect(await names({ sort: 'firstSeen', order: 'asc' })).toEqual([a, e, b, d, c]);
+      expect(await names({ sort: 'lastSeen', order: 'desc' })).toEqual([e, a, c, b, d]);
+      // Defaults: A→Z for name, auth types and tags; largest first otherwise.
+      expect(await names({})).toEqual(FLEET);
+      expect(await names({ sort: 'tags' })).toEqual(await names({ sort: 'tags', order: 'asc' }));
+      expect(await names({ sort: 'authTypes' })).toEqual(await names({ sort: 'authTypes', order: 'asc' }));
+      expect(await names({ sort: 'lastSeen' })).toEqual(await names({ sort: 'lastSeen', order: 'desc' }));
+      expect(await names({ sort: 'sensitiveParams' })).toEqual(
+        await names({ sort: 'sensitiveParams', order: 'desc' }),
+      );
     });
 
     it('sorts endpoints by path, calls and performance, endpoints without performance last', async () => {
@@ -140,7 +226,7 @@ export function inventoryQueriesContract(name: string, fresh: FreshStorage<Queri
       );
       await part.store.commit(engine.takeChanges());
       const names = async (tags: { key: string; value: string }[]) =>
-        (await part.queries.listCollections({ tags })).map((c) => c.name);
+        (await part.queries.listCollections({ ...all, tags })).collections.map((c) => c.name);
       expect(await names([{ key: 'stage', value: 'prod' }])).toEqual([`${api}#prod`]);
       expect(
         await names([
