@@ -101,4 +101,33 @@ describe('GET /api/collections: pages, search, tags and sort', () => {
       expect((res.json() as { error: string }).error).toMatch(new RegExp(`^${name}: expected`));
     }
   });
+
+  it('answers a single-valued parameter given twice with a 400 naming it, on both listings', async () => {
+    const { collections } = await get<CollectionsResponse>('/api/collections');
+    const id = (collections[0] as CollectionsResponse['collections'][number]).id;
+    const listings = {
+      '/api/collections': ['page', 'pageSize', 'search', 'sort', 'order'],
+      [`/api/collections/${id}/endpoints`]: [
+        'page',
+        'pageSize',
+        'search',
+        'method',
+        'sensitive',
+        'auth',
+        'firstSeenAfter',
+        'sort',
+        'order',
+      ],
+    };
+    for (const [path, names] of Object.entries(listings)) {
+      for (const name of names) {
+        const res = await httpRequest(`${server.url}${path}?${name}=a&${name}=b`);
+        expect(res.status, `${path} ${name}`).toBe(400);
+        expect((res.json() as { error: string }).error).toBe(`${name}: expected one value, got 2`);
+      }
+    }
+    // tag is the repeatable one: every tag must match.
+    const tagged = await get<CollectionsResponse>('/api/collections?tag=team:core&tag=service:lambda');
+    expect(tagged.total).toBe(4);
+  });
 });

@@ -33,14 +33,27 @@ import type { CollectionFilter, EndpointFilter, InventoryQueries } from './inven
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
 
-type Query = Record<string, string | undefined>;
+/** A query string as Fastify parses it: a name given more than once is an array. */
+type Query = Record<string, string | string[] | undefined>;
 
 function badRequest(message: string): never {
   throw new HttpError(400, ServerErrorCode.BadRequest, message);
 }
 
-function positiveInt(query: Query, name: string, fallback: number, max: number): number {
+/** The value of a parameter that takes one value; given twice, a 400 rather than a guess. */
+function single(query: Query, name: string): string | undefined {
   const raw = query[name];
+  if (Array.isArray(raw)) badRequest(`${name}: expected one value, got ${raw.length}`);
+  return raw;
+}
+
+function text(query: Query, name: string): string | undefined {
+  const raw = single(query, name);
+  return raw === '' ? undefined : raw;
+}
+
+function positiveInt(query: Query, name: string, fallback: number, max: number): number {
+  const raw = single(query, name);
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
     badRequest(`${name}: expected an integer from 1 to ${max}, got ${JSON.stringify(raw)}`);
@@ -49,7 +62,7 @@ function positiveInt(query: Query, name: string, fallback: number, max: number):
 }
 
 function oneOf<T extends string>(query: Query, name: string, allowed: readonly T[]): T | undefined {
-  const raw = query[name];
+  const raw = single(query, name);
   if (raw === undefined || raw === '') return undefined;
   const upper = raw.toUpperCase();
   if (!(allowed as readonly string[]).includes(upper))
@@ -59,7 +72,7 @@ function oneOf<T extends string>(query: Query, name: string, allowed: readonly T
 
 /** A value of a fixed list, exactly as listed (sort keys are camelCase). */
 function exactlyOneOf<T extends string>(query: Query, name: string, allowed: readonly T[]): T | undefined {
-  const raw = query[name];
+  const raw = single(query, name);
   if (raw === undefined || raw === '') return undefined;
   if (!(allowed as readonly string[]).includes(raw))
     badRequest(`${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
@@ -70,7 +83,7 @@ function exactlyOneOf<T extends string>(query: Query, name: string, allowed: rea
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 function instant(query: Query, name: string): number | undefined {
-  const raw = query[name];
+  const raw = single(query, name);
   if (raw === undefined || raw === '') return undefined;
   const ms = ISO_8601.test(raw) ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(ms)) {
@@ -89,18 +102,16 @@ function notFound(what: string, id: string): never {
  * `page`, `pageSize`, `search`, `sort`, `order` and `tag=<key>:<value>`, repeatable (all must match):
  * `tag=stage:prod&tag=apiId:abc123`.
  */
-export function parseCollectionFilter(
-  query: Record<string, string | string[] | undefined>,
-): CollectionFilter {
-  const single = query as Query;
+export function parseCollectionFilter(query: Query): CollectionFilter {
   const filter: CollectionFilter = {
-    page: positiveInt(single, 'page', 1, 1_000_000),
-    pageSize: positiveInt(single, 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    page: positiveInt(query, 'page', 1, 1_000_000),
+    pageSize: positiveInt(query, 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
   };
-  if (typeof query.search === 'string' && query.search !== '') filter.search = query.search;
-  const sort = exactlyOneOf<CollectionSortKey>(single, 'sort', COLLECTION_SORT_KEYS);
+  const search = text(query, 'search');
+  if (search !== undefined) filter.search = search;
+  const sort = exactlyOneOf<CollectionSortKey>(query, 'sort', COLLECTION_SORT_KEYS);
   if (sort !== undefined) filter.sort = sort;
-  const order = exactlyOneOf<SortOrder>(single, 'order', SORT_ORDERS);
+  const order = exactlyOneOf<SortOrder>(query, 'order', SORT_ORDERS);
   if (order !== undefined) filter.order = order;
   const raw = query.tag;
   if (raw === undefined) return filter;
@@ -120,8 +131,10 @@ export function parseEndpointFilter(query: Query): EndpointFilter {
     page: positiveInt(query, 'page', 1, 1_000_000),
     pageSize: positiveInt(query, 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
   };
-  if (query.search !== undefined && query.search !== '') filter.search = query.search;
-  if (query.method !== undefined && query.method !== '') filter.method = query.method;
+  const search = text(query, 'search');
+  if (search !== undefined) filter.search = search;
+  const method = text(query, 'method');
+  if (method !== undefined) filter.method = method;
   const sensitive = oneOf<SensitiveClass | 'ANY'>(query, 'sensitive', [...SENSITIVE_CLASSES, 'ANY']);
   if (sensitive !== undefined) filter.sensitive = sensitive;
   const auth = oneOf<AuthType>(query, 'auth', AUTH_TYPES);
@@ -142,13 +155,10 @@ export async function queryRoutes(
 ): Promise<void> {
   const { queries } = options;
 
-  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(
-    '/api/collections',
-    async (request): Promise<CollectionsResponse> => {
-      const { collections, total } = await queries.listCollections(parseCollectionFilter(request.query));
-      return { collections: collections.map(collectionDto), total };
-    },
-  );
+  app.get<{ Querystring: Query }>('/api/collections', async (request): Promise<CollectionsResponse> => {
+    const { collections, total } = await queries.listCollections(parseCollectionFilter(request.query));
+    return { collections: collections.map(collectionDto), total };
+  });
 
   app.get<{ Params: { id: string } }>(
     '/api/collections/:id',
