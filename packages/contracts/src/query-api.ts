@@ -74,10 +74,8 @@ export interface FunctionDto {
   calls: number;
 }
 
-/** `sort=` of `GET /api/collections/:id/endpoints`. */
-export const ENDPOINT_SORT_KEYS = [
-  'path',
-  'calls',
+/** The performance figures both listings sort by (collections without performance last either way). */
+export const PERFORMANCE_SORT_KEYS = [
   'invocations',
   'p50Ms',
   'p95Ms',
@@ -85,6 +83,10 @@ export const ENDPOINT_SORT_KEYS = [
   'errorRate',
   'coldStartRate',
 ] as const;
+export type PerformanceSortKey = (typeof PERFORMANCE_SORT_KEYS)[number];
+
+/** `sort=` of `GET /api/collections/:id/endpoints`. */
+export const ENDPOINT_SORT_KEYS = ['path', 'calls', ...PERFORMANCE_SORT_KEYS] as const;
 export type EndpointSortKey = (typeof ENDPOINT_SORT_KEYS)[number];
 
 /**
@@ -99,12 +101,7 @@ export const COLLECTION_SORT_KEYS = [
   'tags',
   'firstSeen',
   'lastSeen',
-  'invocations',
-  'p50Ms',
-  'p95Ms',
-  'p99Ms',
-  'errorRate',
-  'coldStartRate',
+  ...PERFORMANCE_SORT_KEYS,
 ] as const;
 export type CollectionSortKey = (typeof COLLECTION_SORT_KEYS)[number];
 

@@ -1,16 +1,9 @@
-import type { CollectionSortKey, SortOrder } from '@tapline/contracts';
+import { type CollectionSortKey, PERFORMANCE_SORT_KEYS, type SortOrder } from '@tapline/contracts';
 
 /** Keys read A→Z by default; the counts, performance figures and times start with the largest. */
 const ASCENDING_BY_DEFAULT: readonly CollectionSortKey[] = ['name', 'authTypes', 'tags'];
 
-const PERFORMANCE_KEYS: readonly CollectionSortKey[] = [
-  'invocations',
-  'p50Ms',
-  'p95Ms',
-  'p99Ms',
-  'errorRate',
-  'coldStartRate',
-];
+const PERFORMANCE_KEYS: readonly CollectionSortKey[] = PERFORMANCE_SORT_KEYS;
 
 /**
  * A store's SQL expression per sort key other than `name`, over the collection row `c` and its LEFT JOINed

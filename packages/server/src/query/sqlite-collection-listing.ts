@@ -5,6 +5,7 @@ import { type SummaryColumns, summaryFromDb } from '../store/performance-columns
 import { collectionFromDb } from '../store/row-mapping.js';
 import { type CollectionSortExpressions, collectionOrderBy } from './collection-order.js';
 import type { CollectionFilter, CollectionListing } from './inventory-queries.js';
+import { PERFORMANCE_SORT_EXPRESSIONS } from './sqlite-performance-queries.js';
 
 type Db = InventoryDatabase;
 type Where = Pick<CollectionFilter, 'tags' | 'search'> & { id?: string };
@@ -19,12 +20,7 @@ const SORT_EXPRESSIONS: CollectionSortExpressions = {
     FROM json_each(c.tags) t), '')`,
   firstSeen: 'c.first_seen',
   lastSeen: 'c.last_seen',
-  invocations: 'p.invocations',
-  p50Ms: 'p.p50_ms',
-  p95Ms: 'p.p95_ms',
-  p99Ms: 'p.p99_ms',
-  errorRate: 'CAST(p.errors AS REAL) / p.invocations',
-  coldStartRate: 'CAST(p.cold_starts AS REAL) / p.invocations',
+  ...PERFORMANCE_SORT_EXPRESSIONS,
 };
 
 /** The performance summary, NULL without performance (LEFT JOIN). */

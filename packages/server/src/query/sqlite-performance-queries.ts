@@ -1,4 +1,4 @@
-import type { EndpointSortKey, SortOrder } from '@tapline/contracts';
+import type { EndpointSortKey, PerformanceSortKey, SortOrder } from '@tapline/contracts';
 import type { PerformanceSummary } from '@tapline/inventory';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { InventoryDatabase } from '../store/inventory-schema.js';
@@ -9,7 +9,8 @@ import type { EndpointListing, HourlyPerformance } from './inventory-queries.js'
 /** The summary columns (no sketch) of a performance table, under the alias `p`. */
 const SUMMARY = sql.raw('p.invocations, p.errors, p.timeouts, p.cold_starts, p.p50_ms, p.p95_ms, p.p99_ms');
 
-const SORT_EXPRESSIONS: Record<Exclude<EndpointSortKey, 'path' | 'calls'>, string> = {
+/** The performance sort keys over a performance table `p` (an endpoint's or a collection's). */
+export const PERFORMANCE_SORT_EXPRESSIONS: Record<PerformanceSortKey, string> = {
   invocations: 'p.invocations',
   p50Ms: 'p.p50_ms',
   p95Ms: 'p.p95_ms',
@@ -23,7 +24,7 @@ export function endpointOrder(sort: EndpointSortKey = 'path', order?: SortOrder)
   const direction = (order ?? (sort === 'path' ? 'asc' : 'desc')) === 'asc' ? 'ASC' : 'DESC';
   if (sort === 'path') return sql.raw(`e.path ${direction}, e.method ${direction}`);
   if (sort === 'calls') return sql.raw(`e.calls ${direction}, e.path, e.method`);
-  const expression = SORT_EXPRESSIONS[sort];
+  const expression = PERFORMANCE_SORT_EXPRESSIONS[sort];
   // Endpoints without performance last, whichever the direction.
   return sql.raw(`(p.invocations IS NULL), ${expression} ${direction}, e.path, e.method`);
 }

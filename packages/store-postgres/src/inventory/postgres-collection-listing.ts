@@ -9,6 +9,7 @@ import {
 } from '@tapline/server';
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { InventoryTables } from './inventory-schema.js';
+import { PERFORMANCE_SORT_EXPRESSIONS } from './postgres-performance-queries.js';
 import { collectionFromDb } from './row-mapping.js';
 
 type T = InventoryTables;
@@ -32,12 +33,7 @@ const SORT_EXPRESSIONS: CollectionSortExpressions = {
     FROM json_each_text(c.tags) t), '') COLLATE "C"`,
   firstSeen: 'c.first_seen',
   lastSeen: 'c.last_seen',
-  invocations: 'p.invocations',
-  p50Ms: 'p.p50_ms',
-  p95Ms: 'p.p95_ms',
-  p99Ms: 'p.p99_ms',
-  errorRate: 'p.errors::double precision / NULLIF(p.invocations, 0)',
-  coldStartRate: 'p.cold_starts::double precision / NULLIF(p.invocations, 0)',
+  ...PERFORMANCE_SORT_EXPRESSIONS,
 };
 
 const PERFORMANCE_COLUMNS = [

@@ -15,7 +15,8 @@ type SortKey = NonNullable<EndpointFilter['sort']>;
 /** The summary columns (no sketch) of a performance table, under the alias `p`. */
 const SUMMARY = sql.raw('p.invocations, p.errors, p.timeouts, p.cold_starts, p.p50_ms, p.p95_ms, p.p99_ms');
 
-const SORT_EXPRESSIONS: Record<Exclude<SortKey, 'path' | 'calls'>, string> = {
+/** The performance sort keys over a performance table `p` (an endpoint's or a collection's). */
+export const PERFORMANCE_SORT_EXPRESSIONS: Record<Exclude<SortKey, 'path' | 'calls'>, string> = {
   invocations: 'p.invocations',
   p50Ms: 'p.p50_ms',
   p95Ms: 'p.p95_ms',
@@ -36,7 +37,7 @@ export function endpointOrder(sort: SortKey = 'path', order?: EndpointFilter['or
   if (sort === 'calls') return sql.raw(`e.calls ${direction}, e.path, e.method`);
   const nulls = asc ? 'NULLS FIRST' : 'NULLS LAST';
   return sql.raw(
-    `(p.invocations IS NULL), ${SORT_EXPRESSIONS[sort]} ${direction} ${nulls}, e.path, e.method`,
+    `(p.invocations IS NULL), ${PERFORMANCE_SORT_EXPRESSIONS[sort]} ${direction} ${nulls}, e.path, e.method`,
   );
 }
 
