@@ -88,22 +88,28 @@ describe('endpoint list filters sensitive=ANY and firstSeenAfter', () => {
     // An offset is honoured: T0+150 s written in UTC+02:00.
     const offset = new Date((T0 + 150 + 7200) * 1000).toISOString().replace('Z', '+02:00');
     expect(paths(await list(`firstSeenAfter=${encodeURIComponent(offset)}`))).toEqual(['/delta', '/gamma']);
+    // A leap day is a day.
+    expect((await list('firstSeenAfter=2024-02-29')).total).toBe(4);
     const both = await list(`firstSeenAfter=${iso(T0 + 100)}&sensitive=ANY&pageSize=1`);
     expect(both).toMatchObject({ total: 1, endpoints: [{ path: '/gamma' }] });
   });
 
-  it.each(['yesterday', '1795515302', '2026-13-45T00:00:00Z', '2026-11-24T10:00:00Zjunk'])(
-    'answers 400 naming firstSeenAfter for %j',
-    async (value) => {
-      const response = await httpRequest(`${url}?firstSeenAfter=${encodeURIComponent(value)}`);
-      expect(response.status).toBe(400);
-      expect(response.json()).toMatchObject({
-        success: false,
-        code: 'TAPLINE_SERVER_BAD_REQUEST',
-        error: expect.stringContaining('firstSeenAfter'),
-      });
-    },
-  );
+  it.each([
+    'yesterday',
+    '1795515302',
+    '2026-13-45T00:00:00Z',
+    '2026-11-24T10:00:00Zjunk',
+    '2026-02-31',
+    '2026-04-31T10:00:00Z',
+  ])('answers 400 naming firstSeenAfter for %j', async (value) => {
+    const response = await httpRequest(`${url}?firstSeenAfter=${encodeURIComponent(value)}`);
+    expect(response.status).toBe(400);
+    expect(response.json()).toMatchObject({
+      success: false,
+      code: 'TAPLINE_SERVER_BAD_REQUEST',
+      error: expect.stringContaining('firstSeenAfter'),
+    });
+  });
 
   it('still rejects unknown sensitive classes', async () => {
     const response = await httpRequest(`${url}?sensitive=SOME`);

@@ -82,10 +82,16 @@ function exactlyOneOf<T extends string>(query: Query, name: string, allowed: rea
 /** Full ISO 8601 date-times (`2026-11-24T10:15:02Z`, with fraction or offset) or plain dates. */
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
+/** Date.parse rolls 2026-02-31 over to March 3rd; a day the month does not have is refused instead. */
+function isCalendarDate(iso: string): boolean {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+}
+
 function instant(query: Query, name: string): number | undefined {
   const raw = single(query, name);
   if (raw === undefined || raw === '') return undefined;
-  const ms = ISO_8601.test(raw) ? Date.parse(raw) : Number.NaN;
+  const ms = ISO_8601.test(raw) && isCalendarDate(raw) ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(ms)) {
     badRequest(
       `${name}: expected an ISO 8601 date-time such as 2026-11-24T10:00:00Z, got ${JSON.stringify(raw)}`,
