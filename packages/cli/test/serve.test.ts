@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,6 +139,16 @@ describe('tapline serve', () => {
     children.push(run);
     expect(await run.exited).toBe(3);
     expect(run.stderr()).toMatch(/TAPLINE_PORT="abc": expected an integer from 0 to 65535/);
+  });
+
+  it('refuses a data directory it cannot create in one line naming it and the setting', async () => {
+    const blocked = join(dataDir, 'a-file');
+    writeFileSync(blocked, '');
+    const run = runCli(['serve', '--port', '0', '--data-dir', join(blocked, 'data')]);
+    children.push(run);
+    expect(await run.exited).toBe(3);
+    expect(run.stderr()).toMatch(/^tapline: cannot open .*a-file\/data\/traffic\.db: .*ENOTDIR.*--data-dir/);
+    expect(run.stderr()).not.toContain('    at ');
   });
 
   it('refuses unauthenticated ingestion on a non-loopback address unless --insecure', async () => {

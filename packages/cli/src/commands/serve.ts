@@ -108,6 +108,12 @@ export async function startFromFlags(
     ) {
       throw new CliError(CliErrorCode.Config, (error as Error).message, { cause: error });
     }
+    // The embedded store cannot open its files: the data directory is what to fix.
+    if (error instanceof ServerError && error.code === ServerErrorCode.Storage) {
+      throw new CliError(CliErrorCode.Config, `${error.message} (check --data-dir / TAPLINE_DATA_DIR)`, {
+        cause: error,
+      });
+    }
     throw error;
   }
 }

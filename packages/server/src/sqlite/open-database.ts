@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { SyncLevel } from '../config.js';
@@ -20,6 +20,22 @@ export function databasePath(dataDir: string, file: string): string {
   return join(dataDir, file);
 }
 
+/**
+ * `mkdirSync(dir, { recursive: true })`, one level at a time: Node's recursive mkdir never returns on a
+ * file system that answers ENOENT under an existing parent (`/proc/x`), where this throws that error.
+ */
+function makeDirectory(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirectory(parent);
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    // The other store may create it at the same moment.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 /** Opens one SQLite file in WAL mode with the chosen durability level. */
 export function openDatabase<Schema>(
   dataDir: string,
@@ -28,7 +44,7 @@ export function openDatabase<Schema>(
   options: { readonly?: boolean } = {},
 ): OpenedDatabase<Schema> {
   try {
-    mkdirSync(dataDir, { recursive: true });
+    makeDirectory(dataDir);
     const sqlite = new Database(databasePath(dataDir, file), { readonly: options.readonly === true });
     if (options.readonly !== true) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
