@@ -51,6 +51,7 @@ export type { InventoryStore } from './store/inventory-store.js';
 export {
   type FigureColumns,
   figuresFromDb,
+  SUMMARY_COLUMNS_OF_P,
   type SummaryColumns,
   summaryFromDb,
 } from './store/performance-columns.js';

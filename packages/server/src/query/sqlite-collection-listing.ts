@@ -1,7 +1,7 @@
 import type { AuthType } from '@tapline/inventory';
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { InventoryDatabase } from '../store/inventory-schema.js';
-import { type SummaryColumns, summaryFromDb } from '../store/performance-columns.js';
+import { SUMMARY_COLUMNS_OF_P, type SummaryColumns, summaryFromDb } from '../store/performance-columns.js';
 import { collectionFromDb } from '../store/row-mapping.js';
 import { type CollectionSortExpressions, collectionOrderBy } from './collection-order.js';
 import type { CollectionFilter, CollectionListing } from './inventory-queries.js';
@@ -22,17 +22,6 @@ const SORT_EXPRESSIONS: CollectionSortExpressions = {
   lastSeen: 'c.last_seen',
   ...PERFORMANCE_SORT_EXPRESSIONS,
 };
-
-/** The performance summary, NULL without performance (LEFT JOIN). */
-const PERFORMANCE_COLUMNS = [
-  'p.invocations',
-  'p.errors',
-  'p.timeouts',
-  'p.cold_starts',
-  'p.p50_ms',
-  'p.p95_ms',
-  'p.p99_ms',
-] as const;
 
 function matching<O>(
   query: SelectQueryBuilder<Db & { c: Db['collections'] }, 'c', O>,
@@ -75,7 +64,7 @@ export async function sqliteCollectionPage(
       .leftJoin('collection_counts as n', 'n.collection_id', 'c.id')
       .leftJoin('collection_performance as p', 'p.collection_id', 'c.id')
       .selectAll('c')
-      .select(['n.endpoints', 'n.sensitive_params', ...PERFORMANCE_COLUMNS]),
+      .select(['n.endpoints', 'n.sensitive_params', ...SUMMARY_COLUMNS_OF_P]),
     filter,
   )
     .orderBy(sql.raw(collectionOrderBy(SORT_EXPRESSIONS, filter.sort, filter.order)))

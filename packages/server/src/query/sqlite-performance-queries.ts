@@ -2,12 +2,12 @@ import type { EndpointSortKey, PerformanceSortKey, SortOrder } from '@tapline/co
 import type { PerformanceSummary } from '@tapline/inventory';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { InventoryDatabase } from '../store/inventory-schema.js';
-import { type SummaryColumns, summaryFromDb } from '../store/performance-columns.js';
+import { SUMMARY_COLUMNS_OF_P, type SummaryColumns, summaryFromDb } from '../store/performance-columns.js';
 import { functionsFromDb } from '../store/performance-row-mapping.js';
 import type { EndpointListing, HourlyPerformance } from './inventory-queries.js';
 
 /** The summary columns (no sketch) of a performance table, under the alias `p`. */
-const SUMMARY = sql.raw('p.invocations, p.errors, p.timeouts, p.cold_starts, p.p50_ms, p.p95_ms, p.p99_ms');
+const SUMMARY = sql.raw(SUMMARY_COLUMNS_OF_P.join(', '));
 
 /** The performance sort keys over a performance table `p` (an endpoint's or a collection's). */
 export const PERFORMANCE_SORT_EXPRESSIONS: Record<PerformanceSortKey, string> = {

@@ -15,6 +15,17 @@ export interface FigureColumns {
   sketch: Uint8Array;
 }
 
+/** The summary columns (no sketch) of a performance table joined as `p`, for a typed select in either store. */
+export const SUMMARY_COLUMNS_OF_P = [
+  'p.invocations',
+  'p.errors',
+  'p.timeouts',
+  'p.cold_starts',
+  'p.p50_ms',
+  'p.p95_ms',
+  'p.p99_ms',
+] as const;
+
 /** The summary columns (no sketch) as a LEFT JOIN gives them: all null when no record carried performance. */
 export type SummaryColumns = { [K in Exclude<keyof FigureColumns, 'sketch'>]: number | null };
 

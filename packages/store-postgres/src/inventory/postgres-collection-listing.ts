@@ -4,6 +4,7 @@ import {
   type CollectionListing,
   type CollectionSortExpressions,
   collectionOrderBy,
+  SUMMARY_COLUMNS_OF_P,
   type SummaryColumns,
   summaryFromDb,
 } from '@tapline/server';
@@ -35,16 +36,6 @@ const SORT_EXPRESSIONS: CollectionSortExpressions = {
   lastSeen: 'c.last_seen',
   ...PERFORMANCE_SORT_EXPRESSIONS,
 };
-
-const PERFORMANCE_COLUMNS = [
-  'p.invocations',
-  'p.errors',
-  'p.timeouts',
-  'p.cold_starts',
-  'p.p50_ms',
-  'p.p95_ms',
-  'p.p99_ms',
-] as const;
 
 function matching<O>(
   query: SelectQueryBuilder<T & { c: T['tapline_collections'] }, 'c', O>,
@@ -85,7 +76,7 @@ export async function postgresCollectionPage(
     base
       .leftJoin('tapline_collection_performance as p', 'p.collection_id', 'c.id')
       .selectAll('c')
-      .select([...PERFORMANCE_COLUMNS]),
+      .select([...SUMMARY_COLUMNS_OF_P]),
     filter,
   )
     .orderBy(

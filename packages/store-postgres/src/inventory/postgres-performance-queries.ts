@@ -2,6 +2,7 @@ import type { PerformanceSummary } from '@tapline/inventory';
 import {
   type EndpointDetail,
   type EndpointFilter,
+  SUMMARY_COLUMNS_OF_P,
   type SummaryColumns,
   summaryFromDb,
 } from '@tapline/server';
@@ -13,7 +14,7 @@ type HourlyPerformance = EndpointDetail['hourlyPerformance'][number];
 type SortKey = NonNullable<EndpointFilter['sort']>;
 
 /** The summary columns (no sketch) of a performance table, under the alias `p`. */
-const SUMMARY = sql.raw('p.invocations, p.errors, p.timeouts, p.cold_starts, p.p50_ms, p.p95_ms, p.p99_ms');
+const SUMMARY = sql.raw(SUMMARY_COLUMNS_OF_P.join(', '));
 
 /** The performance sort keys over a performance table `p` (an endpoint's or a collection's). */
 export const PERFORMANCE_SORT_EXPRESSIONS: Record<Exclude<SortKey, 'path' | 'calls'>, string> = {
