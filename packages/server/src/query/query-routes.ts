@@ -104,17 +104,22 @@ function notFound(what: string, id: string): never {
   throw new HttpError(404, ServerErrorCode.NotFound, `no ${what} with id ${JSON.stringify(id)}`);
 }
 
+/** What both listings take alike: the page (1-based), its size and a search text. */
+function pageAndSearch(query: Query): { page: number; pageSize: number; search?: string } {
+  const paged = {
+    page: positiveInt(query, 'page', 1, 1_000_000),
+    pageSize: positiveInt(query, 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+  };
+  const search = text(query, 'search');
+  return search === undefined ? paged : { ...paged, search };
+}
+
 /**
  * `page`, `pageSize`, `search`, `sort`, `order` and `tag=<key>:<value>`, repeatable (all must match):
  * `tag=stage:prod&tag=apiId:abc123`.
  */
 export function parseCollectionFilter(query: Query): CollectionFilter {
-  const filter: CollectionFilter = {
-    page: positiveInt(query, 'page', 1, 1_000_000),
-    pageSize: positiveInt(query, 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
-  };
-  const search = text(query, 'search');
-  if (search !== undefined) filter.search = search;
+  const filter: CollectionFilter = pageAndSearch(query);
   const sort = exactlyOneOf<CollectionSortKey>(query, 'sort', COLLECTION_SORT_KEYS);
   if (sort !== undefined) filter.sort = sort;
   const order = exactlyOneOf<SortOrder>(query, 'order', SORT_ORDERS);
@@ -133,12 +138,7 @@ export function parseCollectionFilter(query: Query): CollectionFilter {
 }
 
 export function parseEndpointFilter(query: Query): EndpointFilter {
-  const filter: EndpointFilter = {
-    page: positiveInt(query, 'page', 1, 1_000_000),
-    pageSize: positiveInt(query, 'pageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
-  };
-  const search = text(query, 'search');
-  if (search !== undefined) filter.search = search;
+  const filter: EndpointFilter = pageAndSearch(query);
   const method = text(query, 'method');
   if (method !== undefined) filter.method = method;
   const sensitive = oneOf<SensitiveClass | 'ANY'>(query, 'sensitive', [...SENSITIVE_CLASSES, 'ANY']);
