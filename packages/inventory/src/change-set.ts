@@ -99,16 +99,24 @@ export class ChangeSet {
       }
     }
     const parameters = [];
+    const changedPerEndpoint = new Map<string, number>();
     for (const p of this.params) {
       p.dirty = false;
-      if (!resident.has(p.row.endpointId)) continue;
+      const endpointId = p.row.endpointId;
+      if (!resident.has(endpointId)) continue;
       parameters.push(copyParameterRow(p.row));
+      changedPerEndpoint.set(endpointId, (changedPerEndpoint.get(endpointId) ?? 0) + 1);
+    }
+    const completeParameters: string[] = [];
+    for (const [endpointId, changed] of changedPerEndpoint) {
+      if (resident.get(endpointId)?.paramCount === changed) completeParameters.push(endpointId);
     }
     const changes: InventoryChanges = {
       checkpoint,
       collections,
       endpoints,
       parameters,
+      completeParameters,
       hourly,
       samples,
       performance: this.performance.take((id) => resident.has(id)),

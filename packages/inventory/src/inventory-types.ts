@@ -185,6 +185,12 @@ export interface InventoryChanges {
   collections: CollectionRow[];
   endpoints: EndpointRow[];
   parameters: ParameterRow[];
+  /**
+   * Endpoints whose rows in `parameters` are every parameter they have (a call that carried all of
+   * them, or a new endpoint): a store keeping an endpoint's parameters in one row can write it without
+   * reading what it holds. Absent: merge every endpoint's changed rows into the stored ones.
+   */
+  completeParameters?: string[];
   hourly: HourlyCountRow[];
   /** For each endpoint listed, its complete current sample list (replace what is stored). */
   samples: { endpointId: string; samples: SampleRow[] }[];

@@ -167,6 +167,23 @@ describe('endpoints and parameters', () => {
     expect(samples.map((s) => s.seq)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     expect(samples[0]?.request.path).toBe('/items?page=5');
   });
+
+  it('lists the endpoints whose changed parameters are all they have', () => {
+    const engine = new InventoryEngine();
+    const call = (path: string, n: number) =>
+      logged([record({ path, requestHeaders: { host: 'api.example.com' }, responsePayload: '{"id":1}' })], n);
+    engine.apply(call('/users/1?expand=orders', 1));
+    const created = engine.takeChanges();
+    const id = created.endpoints[0]?.id as string;
+    expect(created.completeParameters).toEqual([id]);
+    // Without the query parameter: the changes hold all but one of its parameters.
+    engine.apply(call('/users/2', 2));
+    const partial = engine.takeChanges();
+    expect(partial.parameters.length).toBe(created.parameters.length - 1);
+    expect(partial.completeParameters).toEqual([]);
+    engine.apply(call('/users/3?expand=orders', 3));
+    expect(engine.takeChanges().completeParameters).toEqual([id]);
+  });
 });
 
 describe('filters', () => {

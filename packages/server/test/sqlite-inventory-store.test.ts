@@ -205,6 +205,28 @@ describe('SqliteInventoryStore and SqliteInventoryQueries', () => {
     );
   });
 
+  it('writes the parameters of an endpoint listed as complete as given, without merging the stored ones', async () => {
+    const { store, queries } = await open();
+    await store.commit(changes());
+    const [p1] = changes().parameters as [ParameterRow, ParameterRow];
+    const p3: ParameterRow = { ...p1, id: 'p3', name: 'token', sensitive: ['SECRET'] };
+    await store.commit(
+      changes({
+        checkpoint: 9,
+        collections: [],
+        endpoints: [],
+        parameters: [{ ...p1, count: 8 }, p3],
+        completeParameters: ['e1'],
+      }),
+    );
+    // p2 is gone: the list was declared to be every parameter e1 has.
+    const stored = (await store.loadSnapshot()).parameters.sort((a, b) => a.id.localeCompare(b.id));
+    expect(stored).toEqual([{ ...p1, count: 8 }, p3]);
+    expect((await queries.listCollections({ page: 1, pageSize: 500 })).collections[0]?.sensitiveParams).toBe(
+      2,
+    );
+  });
+
   it('folds the per-parameter rows of an older data directory into one row per endpoint', async () => {
     const temp = makeTempDir();
     cleanups.push(temp.remove);

@@ -194,14 +194,21 @@ export class SqliteInventoryStore implements InventoryStore {
           r.declaredRoute === true ? 1 : 0,
         );
       }
-      // Changed parameters merged into their endpoint's stored ones: one row write per endpoint.
+      // Changed parameters merged into their endpoint's stored ones (unless they are all of them): one
+      // row write per endpoint.
       const changedByEndpoint = new Map<string, ParameterRow[]>();
       for (const r of changes.parameters) {
         const list = changedByEndpoint.get(r.endpointId);
         if (list === undefined) changedByEndpoint.set(r.endpointId, [r]);
         else list.push(r);
       }
+      const complete = new Set(changes.completeParameters);
       for (const [endpointId, changed] of changedByEndpoint) {
+        if (complete.has(endpointId)) {
+          const tuples = changed.map(parameterTuple);
+          statements.parameters.run(endpointId, JSON.stringify(tuples), sensitiveCountOf(tuples));
+          continue;
+        }
         const stored = statements.storedParameters.get(endpointId) as string | undefined;
         const byId = stored === undefined ? new Map<string, ParameterTuple>() : parameterTuplesById(stored);
         for (const r of changed) byId.set(r.id, parameterTuple(r));

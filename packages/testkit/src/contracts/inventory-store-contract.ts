@@ -114,6 +114,39 @@ export function inventoryStoreContract(name: string, fresh: FreshStorage<Invento
       expect(canonicalRows(await store.loadSnapshot())).toEqual(canonicalRows(single.snapshot()));
     });
 
+    it('keeps the parameters of a loaded endpoint that a later call did not carry', async () => {
+      const { store } = await start();
+      const call = (seq: number, path: string) => ({
+        seq,
+        record: trafficRecord({
+          path,
+          requestHeaders: { host: 'partial.contract.test' },
+          responsePayload: JSON.stringify({ id: seq }),
+        }),
+      });
+      const traffic = [call(1, '/users/1?expand=orders'), call(2, '/users/2'), call(3, '/users/3?limit=5')];
+      const single = new InventoryEngine();
+      single.apply(traffic);
+      single.takeChanges();
+      const first = new InventoryEngine();
+      first.apply(traffic.slice(0, 1));
+      await store.commit(first.takeChanges());
+      for (const next of [traffic.slice(1, 2), traffic.slice(2)]) {
+        const resumed = InventoryEngine.resume({}, await store.checkpoint());
+        resumed.admit(await store.loadCollections(resumed.planLoads(next, 100).collectionIds));
+        resumed.apply(next);
+        await store.commit(resumed.takeChanges());
+      }
+      const snapshot = await store.loadSnapshot();
+      expect(
+        snapshot.parameters
+          .filter((p) => p.in === 'query')
+          .map((p) => p.name)
+          .sort(),
+      ).toEqual(['expand', 'limit']);
+      expect(canonicalRows(snapshot)).toEqual(canonicalRows(single.snapshot()));
+    });
+
     it('stores performance and functions; loads only the open hours per collection, every hour in the snapshot', async () => {
       const { store, open } = await start();
       const engine = new InventoryEngine();
