@@ -5,6 +5,7 @@ import {
   endpointIdOf,
   type InventoryChanges,
   InventoryEngine,
+  type InventorySnapshot,
   PERFORMANCE_OPEN_HOURS,
 } from '@tapline/inventory';
 import type { InventoryStore } from '@tapline/server';
@@ -41,6 +42,25 @@ export function contractTraffic(n: number, from = 0): { seq: number; record: Tra
       }),
     };
   });
+}
+
+/** The state of one engine fed all of `traffic` without stopping: what a store must end up holding. */
+function neverStopped(traffic: { seq: number; record: TrafficRecord }[]): InventorySnapshot {
+  const engine = new InventoryEngine();
+  engine.apply(traffic);
+  engine.takeChanges();
+  return engine.snapshot();
+}
+
+/** What the inventory loop does after a restart: resume at the stored checkpoint, load, apply, commit. */
+async function resumeAndCommit(
+  store: InventoryStore,
+  records: { seq: number; record: TrafficRecord }[],
+): Promise<void> {
+  const resumed = InventoryEngine.resume({}, await store.checkpoint());
+  resumed.admit(await store.loadCollections(resumed.planLoads(records, 100).collectionIds));
+  resumed.apply(records);
+  await store.commit(resumed.takeChanges());
 }
 
 /** What every InventoryStore implementation must do; run it with a factory for fresh, empty stores. */
@@ -100,18 +120,11 @@ export function inventoryStoreContract(name: string, fresh: FreshStorage<Invento
     it('an engine resumed from the store and loading on demand continues exactly as one that never stopped', async () => {
       const { store } = await start();
       const traffic = contractTraffic(80);
-      const single = new InventoryEngine();
-      single.apply(traffic);
-      single.takeChanges();
       const first = new InventoryEngine();
       first.apply(traffic.slice(0, 40));
       await store.commit(first.takeChanges());
-      const resumed = InventoryEngine.resume({}, await store.checkpoint());
-      const rest = traffic.slice(30); // replayed from before the checkpoint: at-least-once
-      resumed.admit(await store.loadCollections(resumed.planLoads(rest, 100).collectionIds));
-      resumed.apply(rest);
-      await store.commit(resumed.takeChanges());
-      expect(canonicalRows(await store.loadSnapshot())).toEqual(canonicalRows(single.snapshot()));
+      await resumeAndCommit(store, traffic.slice(30)); // replayed from before the checkpoint: at-least-once
+      expect(canonicalRows(await store.loadSnapshot())).toEqual(canonicalRows(neverStopped(traffic)));
     });
 
     it('keeps the parameters of a loaded endpoint that a later call did not carry', async () => {
@@ -125,18 +138,11 @@ export function inventoryStoreContract(name: string, fresh: FreshStorage<Invento
         }),
       });
       const traffic = [call(1, '/users/1?expand=orders'), call(2, '/users/2'), call(3, '/users/3?limit=5')];
-      const single = new InventoryEngine();
-      single.apply(traffic);
-      single.takeChanges();
       const first = new InventoryEngine();
       first.apply(traffic.slice(0, 1));
       await store.commit(first.takeChanges());
-      for (const next of [traffic.slice(1, 2), traffic.slice(2)]) {
-        const resumed = InventoryEngine.resume({}, await store.checkpoint());
-        resumed.admit(await store.loadCollections(resumed.planLoads(next, 100).collectionIds));
-        resumed.apply(next);
-        await store.commit(resumed.takeChanges());
-      }
+      await resumeAndCommit(store, traffic.slice(1, 2));
+      await resumeAndCommit(store, traffic.slice(2));
       const snapshot = await store.loadSnapshot();
       expect(
         snapshot.parameters
@@ -144,7 +150,7 @@ export function inventoryStoreContract(name: string, fresh: FreshStorage<Invento
           .map((p) => p.name)
           .sort(),
       ).toEqual(['expand', 'limit']);
-      expect(canonicalRows(snapshot)).toEqual(canonicalRows(single.snapshot()));
+      expect(canonicalRows(snapshot)).toEqual(canonicalRows(neverStopped(traffic)));
     });
 
     it('stores performance and functions; loads only the open hours per collection, every hour in the snapshot', async () => {
